@@ -1,0 +1,108 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Organization, QualificationLevel, TraineeProfile, phone_validator
+
+User = get_user_model()
+
+
+class RegistrationForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    email = forms.EmailField(label=_("Email address"))
+    phone = forms.CharField(
+        label=_("Mobile phone"), max_length=11, required=False, validators=[phone_validator]
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organization.objects.order_by("name"),
+        empty_label=_("Choose your organisation"),
+    )
+    qualification_level = forms.ChoiceField(
+        label=_("Qualification level"),
+        choices=QualificationLevel.choices,
+        initial=QualificationLevel.NONE,
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_full_name(self):
+        return self.cleaned_data["full_name"].strip()
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _(
+                    "An account with this email address already exists. "
+                    "Log in or reset your password."
+                ),
+                code="duplicate_email",
+            )
+        return email
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and User.objects.filter(phone=phone).exists():
+            raise forms.ValidationError(
+                _("An account with this mobile number already exists."), code="duplicate_phone"
+            )
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        password1 = cleaned.get("password1")
+        password2 = cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords do not match."))
+        elif password1:
+            candidate = User(
+                username=cleaned.get("email", ""),
+                email=cleaned.get("email", ""),
+                full_name=cleaned.get("full_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=100)
+    phone = forms.CharField(
+        label=_("Mobile phone"), max_length=11, required=False, validators=[phone_validator]
+    )
+
+    class Meta:
+        model = TraineeProfile
+        fields = [
+            "organization",
+            "qualification_level",
+            "qualification_number",
+            "registration_date",
+        ]
+        widgets = {"registration_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["full_name"].initial = user.full_name
+        self.fields["phone"].initial = user.phone
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and User.objects.filter(phone=phone).exclude(pk=self.user.pk).exists():
+            raise forms.ValidationError(
+                _("An account with this mobile number already exists."), code="duplicate_phone"
+            )
+        return phone

@@ -1,0 +1,137 @@
+"""The three roles and the permissions each one holds.
+
+Groups are created by a data migration; their permissions are (re)applied after
+every ``migrate`` so that models added by later migrations are covered too.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+TRAINEE = "Trainee"
+TRAINER = "Trainer"
+ADMINISTRATOR = "Administrator"
+ROLE_NAMES = (TRAINEE, TRAINER, ADMINISTRATOR)
+
+# app_label -> codenames, or app_label -> "*" for every permission of that app.
+ROLE_MODEL_PERMISSIONS: dict[str, dict[str, object]] = {
+    TRAINEE: {},
+    TRAINER: {
+        "wagtailadmin": ["access_admin"],
+        "wagtailimages": ["add_image", "change_image", "choose_image"],
+        "wagtaildocs": ["add_document", "change_document", "choose_document"],
+    },
+    ADMINISTRATOR: {
+        "wagtailadmin": ["access_admin"],
+        "wagtailimages": "*",
+        "wagtaildocs": "*",
+        "wagtailredirects": "*",
+        "wagtailforms": "*",
+        "wagtailsearch": "*",
+        "wagtailusers": "*",
+        "wagtailcore": [
+            "add_collection",
+            "change_collection",
+            "delete_collection",
+            "view_collection",
+            "add_workflow",
+            "change_workflow",
+            "delete_workflow",
+            "add_task",
+            "change_task",
+            "delete_task",
+            "view_task",
+            "view_workflow",
+        ],
+        "auth": [
+            "add_user",
+            "change_user",
+            "delete_user",
+            "view_user",
+        ],
+        "academy": "*",
+        "courses": "*",
+        "enrollments": "*",
+        "cms_pages": "*",
+    },
+}
+
+# Page permissions granted at the root page of the tree.
+ROLE_PAGE_PERMISSIONS = {
+    ADMINISTRATOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+}
+
+# Collection permissions granted at the root collection.
+ROLE_COLLECTION_PERMISSIONS = {
+    TRAINER: [
+        ("wagtailimages", "add_image"),
+        ("wagtailimages", "choose_image"),
+        ("wagtaildocs", "add_document"),
+        ("wagtaildocs", "choose_document"),
+    ],
+    ADMINISTRATOR: [
+        ("wagtailimages", "add_image"),
+        ("wagtailimages", "change_image"),
+        ("wagtailimages", "delete_image"),
+        ("wagtailimages", "choose_image"),
+        ("wagtaildocs", "add_document"),
+        ("wagtaildocs", "change_document"),
+        ("wagtaildocs", "delete_document"),
+        ("wagtaildocs", "choose_document"),
+    ],
+}
+
+
+def _model_permissions(spec: dict[str, object]):
+    permissions = Permission.objects.none()
+    for app_label, codenames in spec.items():
+        queryset = Permission.objects.filter(content_type__app_label=app_label)
+        if codenames != "*":
+            queryset = queryset.filter(codename__in=codenames)
+        permissions = permissions | queryset
+    return permissions
+
+
+@transaction.atomic
+def roles_sync() -> None:
+    """Give each role group exactly the permissions listed above."""
+    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+    root_page = Page.get_first_root_node()
+    root_collection = Collection.get_first_root_node()
+    for name in ROLE_NAMES:
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(_model_permissions(ROLE_MODEL_PERMISSIONS[name]))
+        if root_page is not None:
+            for codename in ROLE_PAGE_PERMISSIONS.get(name, []):
+                GroupPagePermission.objects.get_or_create(
+                    group=group,
+                    page=root_page,
+                    permission=Permission.objects.get(
+                        content_type__app_label="wagtailcore", codename=codename
+                    ),
+                )
+        if root_collection is not None:
+            for app_label, codename in ROLE_COLLECTION_PERMISSIONS.get(name, []):
+                GroupCollectionPermission.objects.get_or_create(
+                    group=group,
+                    collection=root_collection,
+                    permission=Permission.objects.get(
+                        content_type__app_label=app_label, codename=codename
+                    ),
+                )
+
+
+def user_has_role(user, role: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return role in (TRAINER, ADMINISTRATOR)
+    return any(group.name == role for group in user.groups.all())
+
+
+def is_administrator(user) -> bool:
+    return user_has_role(user, ADMINISTRATOR)
+
+
+def is_trainer(user) -> bool:
+    return user_has_role(user, TRAINER)

@@ -1,0 +1,112 @@
+"""Reading configuration from the environment, with messages that name the variable."""
+
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+SUPPORTED_DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip()
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = env_str(name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+def env_int(name: str, default: int) -> int:
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_list(name: str, default: list[str] | None = None) -> list[str]:
+    value = env_str(name)
+    if value is None:
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def sqlite_config(path: Path | str) -> dict:
+    """SQLite tuned for a small server: WAL, IMMEDIATE transactions and a busy timeout."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA busy_timeout=20000;"
+            ),
+        },
+    }
+
+
+def database_config(url: str | None, *, default_sqlite_path: Path | str) -> dict:
+    """Turn DATABASE_URL into a Django DATABASES entry; a missing URL means the SQLite file."""
+    if url is None:
+        return sqlite_config(default_sqlite_path)
+    parsed = urlparse(url)
+    if parsed.scheme not in SUPPORTED_DATABASE_SCHEMES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL is not a database URL this site can use: {url!r}. "
+            "Use postgres://USER:PASSWORD@HOST:PORT/NAME or sqlite:///PATH."
+        )
+    if parsed.scheme == "sqlite":
+        path = url[len("sqlite:///") :] if url.startswith("sqlite:///") else ""
+        if not path:
+            raise ImproperlyConfigured(
+                f"DATABASE_URL names no SQLite file: {url!r}. Use sqlite:///PATH."
+            )
+        return sqlite_config(path)
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except Exception as error:  # dj-database-url raises several kinds
+        raise ImproperlyConfigured(f"DATABASE_URL could not be read ({error}): {url!r}.") from None
+    if not config.get("NAME"):
+        raise ImproperlyConfigured(f"DATABASE_URL names no database: {url!r}.")
+    return config
+
+
+def redis_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if urlparse(value).scheme not in {"redis", "rediss", "unix"}:
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis://, rediss:// or unix://, not {value!r}."
+        )
+    return value
+
+
+def tasks_config(redis: str | None) -> dict:
+    """RQ through django-rq when Redis is configured; in-process otherwise."""
+    if redis:
+        return {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    return {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def rq_queues_config(redis: str | None) -> dict:
+    url = redis or "redis://127.0.0.1:6379/0"
+    return {"default": {"URL": url, "DEFAULT_TIMEOUT": 600}}

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from django_rq.urls import get_admin_urlpatterns
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from .rq_dashboard import administrators_only
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("academy.account_urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path(
+        "django-rq/",
+        include(
+            (get_admin_urlpatterns(view_wrapper=administrators_only), "django_rq"),
+            namespace="django_rq",
+        ),
+    ),
+    # The django-rq dashboard renders inside Django's admin chrome.
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,38 @@
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from academy.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+
+def row_counts():
+    return {
+        model._meta.label: model._default_manager.count()
+        for app_label in ("academy", "courses", "enrollments", "cms_pages", "wagtailcore", "auth")
+        for model in apps.get_app_config(app_label).get_models()
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_idempotent(client):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    first = row_counts()
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert row_counts() == first
+    assert first["academy.User"] >= 5
+    assert first["academy.Organization"] >= 3
+
+
+@pytest.mark.django_db
+def test_seed_demo_logins_work(client):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    for login, password, _role in DEMO_LOGINS:
+        assert password == DEMO_PASSWORD
+        assert client.login(username=login, password=password), login
+        client.logout()
+
+    client.login(username="admin@academy.example", password=DEMO_PASSWORD)
+    assert client.get("/admin/").status_code == 200

@@ -1,0 +1,115 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from academy.settings.env import database_config, redis_url, rq_queues_config, tasks_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_no_database_url_means_sqlite_with_wal_immediate_and_busy_timeout():
+    config = database_config(None, default_sqlite_path="/tmp/academy.sqlite3")
+
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == "/tmp/academy.sqlite3"
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert config["OPTIONS"]["timeout"] == 20
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+    assert "busy_timeout=20000" in config["OPTIONS"]["init_command"]
+
+
+def test_sqlite_url_keeps_the_tuning():
+    config = database_config("sqlite:////srv/academy/db.sqlite3", default_sqlite_path="unused")
+
+    assert config["NAME"] == "/srv/academy/db.sqlite3"
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_postgres_url_is_parsed():
+    config = database_config(
+        "postgres://academy:s3cret@db.internal:6543/academy", default_sqlite_path="unused"
+    )
+
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["NAME"] == "academy"
+    assert config["USER"] == "academy"
+    assert config["PASSWORD"] == "s3cret"
+    assert config["HOST"] == "db.internal"
+    assert config["PORT"] == 6543
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql-ish://nothing", "not a url", "postgres://user@host:5432/", "sqlite://"],
+)
+def test_malformed_database_url_names_the_variable(url):
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        database_config(url, default_sqlite_path="unused")
+
+
+def test_malformed_database_url_stops_start_up_with_a_message():
+    env = {**os.environ, "DATABASE_URL": "postgres//missing-colon", "DJANGO_SETTINGS_MODULE": ""}
+    env.pop("DJANGO_SETTINGS_MODULE")
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode != 0
+    assert "DATABASE_URL" in result.stderr
+    assert "postgres//missing-colon" in result.stderr
+
+
+def test_production_settings_require_secret_key_and_allowed_hosts():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "academy.settings.production",
+        "SECRET_KEY": "",
+        "ALLOWED_HOSTS": "academy.example",
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+    env.update({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": ""})
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_tasks_run_in_process_without_redis_and_on_rq_with_it():
+    assert tasks_config(None)["default"]["BACKEND"] == (
+        "django_tasks.backends.immediate.ImmediateBackend"
+    )
+    config = tasks_config("redis://127.0.0.1:6379/0")
+    assert config["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
+    assert rq_queues_config("redis://127.0.0.1:6379/3")["default"]["URL"] == (
+        "redis://127.0.0.1:6379/3"
+    )
+
+
+def test_malformed_redis_url_names_the_variable():
+    with pytest.raises(ImproperlyConfigured, match="REDIS_URL"):
+        redis_url("http://127.0.0.1:6379")
