@@ -95,9 +95,7 @@ def test_registration_errors_follow_the_chosen_language(client, organization):
     client.logout()
     client.cookies["academy_language"] = "en"
 
-    response = client.post(
-        reverse("accounts:register"), registration_data(organization, phone="")
-    )
+    response = client.post(reverse("accounts:register"), registration_data(organization, phone=""))
 
     assert "An account with this email address already exists." in response.content.decode()
 
@@ -111,7 +109,9 @@ def test_registration_page_is_chinese_by_default(client, organization):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("identifier", ["trainee@example.com", "13900001234", "TRAINEE@example.com"])
+@pytest.mark.parametrize(
+    "identifier", ["trainee@example.com", "13900001234", "TRAINEE@example.com"]
+)
 def test_login_with_email_or_phone(client, identifier):
     from tests.factories import trainee
 

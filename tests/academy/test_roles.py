@@ -86,9 +86,9 @@ def test_job_dashboard_is_in_the_admin_menu_for_administrators(client, admin_use
     client.force_login(admin_user)
     assert reverse("django_rq:home") in client.get(reverse("wagtailadmin_home")).content.decode()
     client.force_login(trainer_user)
-    assert reverse("django_rq:home") not in client.get(
-        reverse("wagtailadmin_home")
-    ).content.decode()
+    assert (
+        reverse("django_rq:home") not in client.get(reverse("wagtailadmin_home")).content.decode()
+    )
 
 
 @pytest.mark.django_db

@@ -1,0 +1,4 @@
+from .enrollment import Enrollment, LessonProgress
+from .ledger import HourEntry
+
+__all__ = ["Enrollment", "HourEntry", "LessonProgress"]

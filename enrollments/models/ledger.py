@@ -1,0 +1,91 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class HourEntry(models.Model):
+    """One credit (or correction) of class-hours. Append-only: totals are sums over it.
+
+    A correction is a new entry, usually negative, pointing at the entry it
+    corrects through ``corrects``; entries are never edited or deleted.
+    """
+
+    class Source(models.TextChoices):
+        ONLINE_LESSON = "online_lesson", _("Online lesson")
+        CLASSROOM_SESSION = "classroom_session", _("Classroom session")
+        EXTERNAL_TRAINING = "external_training", _("External training")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="hour_entries",
+        verbose_name=_("trainee"),
+    )
+    source = models.CharField(_("source"), max_length=30, choices=Source.choices)
+    hours = models.DecimalField(_("class-hours"), max_digits=6, decimal_places=1)
+    date = models.DateField(_("date"), default=timezone.localdate)
+    course = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hour_entries",
+        verbose_name=_("course"),
+    )
+    enrollment = models.ForeignKey(
+        "enrollments.Enrollment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hour_entries",
+        verbose_name=_("enrolment"),
+    )
+    lesson = models.ForeignKey(
+        "courses.LessonPage",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hour_entries",
+        verbose_name=_("lesson"),
+    )
+    session = models.ForeignKey(
+        "courses.ClassSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hour_entries",
+        verbose_name=_("session"),
+    )
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name=_("corrects"),
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hour entry")
+        verbose_name_plural = _("hour entries")
+        ordering = ["-date", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "date"]),
+            models.Index(fields=["course", "date"]),
+            models.Index(fields=["session"]),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.hours} ({self.get_source_display()})"
