@@ -271,6 +271,12 @@ class ClassSession(Orderable):
     )
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     class_hours = models.DecimalField(_("class-hours credited"), **HOURS_FIELD)
+    attendance_locked_at = models.DateTimeField(
+        _("attendance locked"),
+        null=True,
+        blank=True,
+        help_text=_("Once locked, attendance marks can no longer be changed."),
+    )
 
     panels = [
         FieldPanel("title"),

@@ -1,4 +1,5 @@
+from .attendance import Attendance
 from .enrollment import Enrollment, LessonProgress
 from .ledger import HourEntry
 
-__all__ = ["Enrollment", "HourEntry", "LessonProgress"]
+__all__ = ["Attendance", "Enrollment", "HourEntry", "LessonProgress"]

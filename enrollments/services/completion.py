@@ -1,0 +1,62 @@
+"""The completion rule: when an enrolment is met, complete it exactly once."""
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from enrollments.models import Attendance, Enrollment, HourEntry, LessonProgress
+from enrollments.signals import enrollment_completed
+
+
+def enrollment_completion_rule_met(*, enrollment: Enrollment) -> bool:
+    """Required lessons done, attendance share reached, and enough class-hours earned."""
+    from courses.models import ClassSession, LessonPage
+
+    course = enrollment.course
+    required_lessons = LessonPage.objects.live().child_of(course).filter(is_required=True)
+    done_required = LessonProgress.objects.filter(
+        enrollment=enrollment, lesson__in=required_lessons, completed_at__isnull=False
+    ).count()
+    if done_required < required_lessons.count():
+        return False
+
+    if course.min_attendance_percent:
+        total_sessions = ClassSession.objects.filter(course=course).count()
+        attended = Attendance.objects.filter(
+            enrollment=enrollment, status__in=Attendance.ATTENDED_STATUSES
+        ).count()
+        if total_sessions and attended * 100 < course.min_attendance_percent * total_sessions:
+            return False
+
+    if course.min_hours:
+        earned = (
+            HourEntry.objects.filter(enrollment=enrollment).aggregate(total=Sum("hours"))["total"]
+            or 0
+        )
+        if earned < course.min_hours:
+            return False
+    return True
+
+
+def enrollment_completion_evaluate(*, enrollment_id: int) -> bool:
+    """Complete the enrolment if its course's rule is met; True only for the call that did.
+
+    Call it whenever progress, attendance or hours change. The row lock makes
+    two racing calls complete the enrolment once, and ``enrollment_completed``
+    is sent after the transaction commits.
+    """
+    with transaction.atomic():
+        enrollment = (
+            Enrollment.objects.select_for_update().select_related("course").get(pk=enrollment_id)
+        )
+        if enrollment.status != Enrollment.Status.ACTIVE:
+            return False
+        if not enrollment_completion_rule_met(enrollment=enrollment):
+            return False
+        enrollment.status = Enrollment.Status.COMPLETED
+        enrollment.completed_at = timezone.now()
+        enrollment.save(update_fields=["status", "completed_at", "updated_at"])
+        transaction.on_commit(
+            lambda: enrollment_completed.send(sender=Enrollment, enrollment_id=enrollment_id)
+        )
+    return True
