@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= academy.settings.dev
 
-.PHONY: run test install lint format check messages translations bench worker clean
+.PHONY: run test install lint format check messages translations bench worker clean cjk-font
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,18 @@ install: $(VENV)/.installed
 translations: install
 	$(BIN)/python manage.py compile_translations
 
-run: install translations
+# Certificates and sign-in sheets embed a CJK font; install one where we can.
+cjk-font:
+	@if ! ls /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc >/dev/null 2>&1 && [ -z "$$CJK_FONT_PATH" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			(apt-get install -y -qq fonts-wqy-zenhei >/dev/null 2>&1 || \
+			 (apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei >/dev/null)) || true; \
+		else \
+			echo "Note: no CJK font found; set CJK_FONT_PATH or install fonts-wqy-zenhei for embedded PDF fonts."; \
+		fi; \
+	fi
+
+run: install translations cjk-font
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo ""

@@ -171,3 +171,14 @@ LOGGING = {
 }
 
 ACADEMY_NAME = _("District Social Work Academy")
+
+# A TrueType CJK font embedded in every PDF (certificates, sign-in sheets).
+CJK_FONT_PATH = env_str("CJK_FONT_PATH")
+CJK_FONT_SEARCH_PATHS = [
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/System/Library/Fonts/STHeiti Light.ttc",
+    "C:/Windows/Fonts/simhei.ttf",
+]
