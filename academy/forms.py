@@ -8,10 +8,20 @@ User = get_user_model()
 
 
 class RegistrationForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=100)
-    email = forms.EmailField(label=_("Email address"))
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     phone = forms.CharField(
-        label=_("Mobile phone"), max_length=11, required=False, validators=[phone_validator]
+        label=_("Mobile phone"),
+        max_length=11,
+        required=False,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
     )
     organization = forms.ModelChoiceField(
         label=_("Organisation"),

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from django_rq.urls import get_admin_urlpatterns
 from wagtail import urls as wagtail_urls
@@ -15,6 +17,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("academy.account_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path(
+        "favicon.ico", RedirectView.as_view(url=static_url("academy/favicon.svg"), permanent=True)
+    ),
     path(
         "django-rq/",
         include(

@@ -1,0 +1,75 @@
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from academy.models import Organization
+
+PUBLIC_PATHS = ["/", "/accounts/register/", "/accounts/login/", "/news/", "/about/"]
+
+
+def test_newcomer_registers_and_switches_language(visit):
+    browser = visit()
+    page = browser.page
+
+    browser.goto("/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    browser.assert_fits_the_screen()
+    browser.screenshot("home-zh")
+
+    page.get_by_role("link", name="注册成为学员").click()
+    page.get_by_label("姓名").fill("欧阳晓燕")
+    page.get_by_label("电子邮箱").fill("xiaoyan@example.com")
+    page.get_by_label("手机号码").fill("13812345678")
+    page.get_by_label("所在机构").select_option(label=Organization.objects.first().name)
+    page.locator("#id_password1").fill("shegong-learning-2026")
+    page.locator("#id_password2").fill("shegong-learning-2026")
+    browser.assert_fits_the_screen()
+    browser.screenshot("register-zh")
+    page.get_by_role("button", name="创建账号").click()
+
+    page.wait_for_url("**/accounts/profile/")
+    assert "欢迎您，欧阳晓燕" in page.content()
+    browser.assert_fits_the_screen()
+    browser.screenshot("profile-zh")
+
+    page.get_by_role("button", name="English").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", name="My profile").is_visible()
+    browser.screenshot("profile-en")
+    browser.goto("/")
+    assert page.get_by_role("heading", name="Latest news").is_visible()
+    browser.assert_fits_the_screen()
+
+
+def test_registration_refusal_is_shown_in_the_page(visit):
+    browser = visit()
+    page = browser.page
+    browser.goto("/accounts/register/")
+
+    page.get_by_label("姓名").fill("王五")
+    page.get_by_label("电子邮箱").fill("admin@academy.example")
+    page.get_by_label("所在机构").select_option(index=1)
+    page.locator("#id_password1").fill("12345678")
+    page.locator("#id_password2").fill("12345678")
+    page.get_by_role("button", name="创建账号").click()
+
+    assert page.get_by_text("该电子邮箱已注册").is_visible()
+    assert page.locator(".field--error").count() >= 2
+    browser.assert_fits_the_screen()
+    browser.screenshot("register-refused")
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS)
+def test_public_pages_have_no_serious_accessibility_violations(visit, path):
+    browser = visit()
+    browser.goto(path)
+
+    results = Axe().run(browser.page)
+
+    serious = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert not serious, "\n".join(serious)
+    browser.assert_fits_the_screen()
