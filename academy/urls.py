@@ -11,12 +11,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .rq_dashboard import administrators_only
+from .views import health
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("academy.account_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("health/", health, name="health"),
     path(
         "favicon.ico", RedirectView.as_view(url=static_url("academy/favicon.svg"), permanent=True)
     ),

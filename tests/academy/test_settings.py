@@ -113,3 +113,12 @@ def test_tasks_run_in_process_without_redis_and_on_rq_with_it():
 def test_malformed_redis_url_names_the_variable():
     with pytest.raises(ImproperlyConfigured, match="REDIS_URL"):
         redis_url("http://127.0.0.1:6379")
+
+
+@pytest.mark.django_db
+def test_health_page_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/health/")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
