@@ -164,7 +164,7 @@ def _draw_default_seal(canvas: Canvas, cx: float, cy: float, radius: float, name
 
 
 def render_certificate(content: CertificateContent, design: CertificateDesign) -> bytes:
-    """The certificate as PDF bytes: A4 landscape, CJK font embedded, QR to the verification page."""
+    """The certificate as PDF bytes: A4 landscape, CJK font embedded, QR to its check page."""
     font = cjk_font_name()
     labels = LABELS.get(design.language, LABELS["zh-hans"])
     width, height = landscape(A4)
@@ -175,9 +175,7 @@ def render_certificate(content: CertificateContent, design: CertificateDesign) -
     canvas.setSubject(content.course_title)
 
     if design.background:
-        canvas.drawImage(
-            ImageReader(BytesIO(design.background)), 0, 0, width, height, mask="auto"
-        )
+        canvas.drawImage(ImageReader(BytesIO(design.background)), 0, 0, width, height, mask="auto")
     else:
         canvas.setStrokeColor(GOLD)
         canvas.setLineWidth(4)

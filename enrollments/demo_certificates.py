@@ -66,8 +66,10 @@ def seed_certificates() -> None:
     completed = Enrollment.objects.filter(status=Enrollment.Status.COMPLETED)
     for enrollment_id in completed.values_list("pk", flat=True):
         certificate = Certificate.objects.filter(enrollment_id=enrollment_id).first()
-        if certificate is not None and certificate.pdf and certificate.pdf.storage.exists(
-            certificate.pdf.name
+        if (
+            certificate is not None
+            and certificate.pdf
+            and certificate.pdf.storage.exists(certificate.pdf.name)
         ):
             continue
         if certificate is not None and certificate.status == Certificate.Status.ISSUED:

@@ -109,6 +109,7 @@ class CertificateViewSetGroup(ModelViewSetGroup):
     menu_label = _("Certificates")
     menu_icon = "doc-full"
     menu_order = 250
-    items = [CertificateViewSet("certificate_records"),
+    items = [
+        CertificateViewSet("certificate_records"),
         CertificateTemplateViewSet("certificate_templates"),
     ]

@@ -67,11 +67,7 @@ def certificate_find_by_serial(*, serial_number: str, full_name: str) -> Certifi
 
 
 def certificate_for_verification_by_serial(*, serial_number: str) -> Certificate | None:
-    return (
-        Certificate.objects.filter(serial_number=serial_number)
-        .filter(version__gt=0)
-        .first()
-    )
+    return Certificate.objects.filter(serial_number=serial_number).filter(version__gt=0).first()
 
 
 def certificate_get_for_download(*, user, certificate_id: int) -> Certificate | None:

@@ -199,9 +199,7 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
     transaction, only when the certificate has none: if rendering or storing
     fails, the counter rolls back with it and no number is lost.
     """
-    if not Enrollment.objects.filter(
-        pk=enrollment_id, status=Enrollment.Status.COMPLETED
-    ).exists():
+    if not Enrollment.objects.filter(pk=enrollment_id, status=Enrollment.Status.COMPLETED).exists():
         raise CertificateError(_("Only a completed enrolment earns a certificate."))
     Certificate.objects.get_or_create(enrollment_id=enrollment_id)
     with transaction.atomic():
@@ -305,9 +303,7 @@ def certificate_record_failure(*, enrollment_id: int, error: BaseException) -> F
 
 
 def certificate_mark_enqueued(*, enrollment_id: int) -> None:
-    Certificate.objects.filter(enrollment_id=enrollment_id).update(
-        last_enqueued_at=timezone.now()
-    )
+    Certificate.objects.filter(enrollment_id=enrollment_id).update(last_enqueued_at=timezone.now())
 
 
 def certificate_sweep(*, now: datetime | None = None) -> int:
@@ -560,4 +556,6 @@ def hours_record_record_failure(*, record_id: int, error: BaseException) -> Fail
         record.save(update_fields=["attempts", "status", "last_error"])
     if record.attempts >= max_attempts():
         return FailureOutcome(attempts=record.attempts, retry_after=None)
-    return FailureOutcome(attempts=record.attempts, retry_after=retry_delay(attempts=record.attempts))
+    return FailureOutcome(
+        attempts=record.attempts, retry_after=retry_delay(attempts=record.attempts)
+    )

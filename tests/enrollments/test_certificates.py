@@ -113,8 +113,9 @@ def test_serials_are_sequential_per_year_and_track():
     newcomer = course(code="n")
     intermediate = course(title="中级实务", code="i", track=Track.INTERMEDIATE)
     serials = [
-        services.certificate_issue(enrollment_id=completed_enrollment(course_page=c).pk)
-        .serial_number
+        services.certificate_issue(
+            enrollment_id=completed_enrollment(course_page=c).pk
+        ).serial_number
         for c in (newcomer, newcomer, intermediate)
     ]
     serials.append(
