@@ -61,7 +61,7 @@ messages: install
 	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --domain djangojs --ignore ".venv/*" --ignore "static_collected/*" --no-obsolete
 
 worker: install
-	$(BIN)/python manage.py rqworker default --with-scheduler
+	$(BIN)/python manage.py rqworker default certificates --with-scheduler
 
 clean:
 	rm -rf $(VENV) static_collected test-artifacts .pytest_cache

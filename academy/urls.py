@@ -22,6 +22,7 @@ urlpatterns = [
     path(
         "favicon.ico", RedirectView.as_view(url=static_url("academy/favicon.svg"), permanent=True)
     ),
+    path("certificates/", include("enrollments.urls_certificates")),
     path(
         "django-rq/",
         include(

@@ -139,6 +139,8 @@ REDIS_URL = redis_url(env_str("REDIS_URL"))
 TASKS = tasks_config(REDIS_URL)
 RQ_QUEUES = rq_queues_config(REDIS_URL)
 RQ_SHOW_ADMIN_LINK = False
+# Workers run Tasks API jobs with django-tasks-rq's job class.
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
 
 CACHES = {
     "default": (
@@ -182,3 +184,9 @@ CJK_FONT_SEARCH_PATHS = [
     "/System/Library/Fonts/STHeiti Light.ttc",
     "C:/Windows/Fonts/simhei.ttf",
 ]
+
+# Certificates: serial numbers look like GC-2026-N-00042.
+CERTIFICATE_SERIAL_PREFIX = env_str("CERTIFICATE_SERIAL_PREFIX", "GC")
+CERTIFICATE_MAX_ATTEMPTS = env_int("CERTIFICATE_MAX_ATTEMPTS", 5)
+# Wait before each retry of a failed certificate job (seconds), then the last value again.
+CERTIFICATE_RETRY_BACKOFF_SECONDS = [30, 120, 600, 1800]

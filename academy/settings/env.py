@@ -100,13 +100,25 @@ def redis_url(value: str | None) -> str | None:
     return value
 
 
+TASK_QUEUES = ["default", "certificates"]
+
+
 def tasks_config(redis: str | None) -> dict:
     """RQ through django-rq when Redis is configured; in-process otherwise."""
     if redis:
-        return {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    return {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+        return {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    return {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": TASK_QUEUES,
+        }
+    }
 
 
 def rq_queues_config(redis: str | None) -> dict:
     url = redis or "redis://127.0.0.1:6379/0"
-    return {"default": {"URL": url, "DEFAULT_TIMEOUT": 600}}
+    return {
+        "default": {"URL": url, "DEFAULT_TIMEOUT": 600},
+        # Certificates and hours records: one PDF per job, so a short timeout.
+        "certificates": {"URL": url, "DEFAULT_TIMEOUT": 120},
+    }

@@ -1,0 +1,186 @@
+"""Admin pages for one certificate (history, revoke, re-issue), ZIP downloads and hours records."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from academy.roles import is_administrator
+from enrollments.forms_certificates import BundleForm, HoursRecordRequestForm, RevokeForm
+from enrollments.models import Certificate, CertificateBundle, HoursRecord
+from enrollments.selectors.certificates import certificate_bundles, certificate_events
+from enrollments.services.certificates import (
+    CertificateError,
+    certificate_bundle_request,
+    certificate_reissue,
+    certificate_revoke,
+    hours_record_request,
+)
+
+
+def administrators_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@administrators_only
+def detail(request, certificate_id):
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("enrollment__user", "enrollment__course"),
+        pk=certificate_id,
+    )
+    return render(
+        request,
+        "enrollments/admin/certificate_detail.html",
+        {
+            "certificate": certificate,
+            "events": certificate_events(certificate=certificate),
+            "revoke_form": RevokeForm(),
+        },
+    )
+
+
+@require_POST
+@administrators_only
+def revoke(request, certificate_id):
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            certificate_revoke(
+                certificate_id=certificate_id,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except CertificateError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The certificate is revoked."))
+    else:
+        messages.error(request, _("Give a reason for the revocation."))
+    return redirect("certificates_admin:detail", certificate_id)
+
+
+@require_POST
+@administrators_only
+def reissue(request, certificate_id):
+    try:
+        certificate_reissue(certificate_id=certificate_id, actor=request.user)
+    except CertificateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("A new PDF with the same serial number is being prepared."))
+    return redirect("certificates_admin:detail", certificate_id)
+
+
+@administrators_only
+def download(request, certificate_id):
+    certificate = get_object_or_404(Certificate.objects.exclude(pdf=""), pk=certificate_id)
+    return FileResponse(
+        certificate.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{certificate.serial_number}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@administrators_only
+def bundles(request):
+    form = BundleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        course = form.cleaned_data["course"]
+        try:
+            certificate_bundle_request(
+                actor=request.user,
+                course_id=course.pk if course else None,
+                issued_from=form.cleaned_data["issued_from"],
+                issued_until=form.cleaned_data["issued_until"],
+            )
+        except CertificateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The ZIP file is being built."))
+            return redirect("certificates_admin:bundles")
+    return render(
+        request,
+        "enrollments/admin/certificate_bundles.html",
+        {"form": form, "bundles": certificate_bundles()},
+    )
+
+
+@administrators_only
+def bundle_download(request, bundle_id):
+    bundle = get_object_or_404(
+        CertificateBundle.objects.exclude(file=""),
+        pk=bundle_id,
+        status=CertificateBundle.Status.READY,
+    )
+    return FileResponse(
+        bundle.file.open("rb"),
+        as_attachment=True,
+        filename=bundle.file.name.rsplit("/", 1)[-1],
+        content_type="application/zip",
+    )
+
+
+@administrators_only
+def hours_records(request, user_id):
+    trainee = get_object_or_404(get_user_model(), pk=user_id)
+    form = HoursRecordRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            hours_record_request(
+                user=trainee,
+                requested_by=request.user,
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+            )
+        except CertificateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The hours record is being prepared."))
+            return redirect("certificates_admin:hours_records", user_id)
+    return render(
+        request,
+        "enrollments/admin/hours_records.html",
+        {
+            "trainee": trainee,
+            "form": form,
+            "records": HoursRecord.objects.filter(user=trainee).order_by("-created_at")[:50],
+        },
+    )
+
+
+@administrators_only
+def hours_record_download(request, record_id):
+    record = HoursRecord.objects.filter(pk=record_id, status=HoursRecord.Status.ISSUED).first()
+    if record is None or not record.pdf:
+        raise Http404
+    return FileResponse(
+        record.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"hours-{record.period_start}-{record.period_end}.pdf",
+        content_type="application/pdf",
+    )
+
+
+urlpatterns = [
+    path("<int:certificate_id>/", detail, name="detail"),
+    path("<int:certificate_id>/revoke/", revoke, name="revoke"),
+    path("<int:certificate_id>/reissue/", reissue, name="reissue"),
+    path("<int:certificate_id>/download/", download, name="download"),
+    path("downloads/", bundles, name="bundles"),
+    path("downloads/<int:bundle_id>/", bundle_download, name="bundle_download"),
+    path("hours/<int:user_id>/", hours_records, name="hours_records"),
+    path("hours/record/<int:record_id>/download/", hours_record_download, name="hours_download"),
+]

@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class VerifySearchForm(forms.Form):
+    serial_number = forms.CharField(label=_("Serial number"), max_length=40)
+    full_name = forms.CharField(label=_("Full name of the holder"), max_length=150)
+
+
+class HoursRecordRequestForm(forms.Form):
+    period_start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    period_end = forms.DateField(
+        label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if bool(start) != bool(end):
+            raise forms.ValidationError(_("Give both dates, or neither for the last three years."))
+        if start and end and end < start:
+            raise forms.ValidationError(_("The period must end after it starts."))
+        return data
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea)
+
+
+class BundleForm(forms.Form):
+    course = forms.ModelChoiceField(label=_("Course"), queryset=None, required=False)
+    issued_from = forms.DateField(
+        label=_("Issued from"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+    issued_until = forms.DateField(
+        label=_("Issued until"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        from courses.models import CoursePage
+
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = CoursePage.objects.order_by("title")
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("course") or data.get("issued_from") or data.get("issued_until")):
+            raise forms.ValidationError(_("Choose a course or a period."))
+        start, end = data.get("issued_from"), data.get("issued_until")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The period must end after it starts."))
+        return data

@@ -1,0 +1,69 @@
+"""Background jobs. Each takes ids, calls a service, and is safe to run twice.
+
+The Tasks API has no retry of its own: a failed attempt is recorded on the
+row and, while attempts are left, the job queues itself again after a backoff
+(``run_after``; the RQ worker needs ``--with-scheduler``). The last failure is
+raised so that it shows among the failed jobs of the django-rq dashboard.
+"""
+
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+from enrollments.services import certificates as certificate_services
+
+logger = logging.getLogger(__name__)
+
+CERTIFICATES_QUEUE = "certificates"
+
+
+def _retry(job, outcome, **kwargs) -> bool:
+    """Queue ``job`` again after the outcome's backoff; False when it cannot be retried."""
+    if outcome.retry_after is None or not job.get_backend().supports_defer:
+        return False
+    job.using(run_after=timezone.now() + outcome.retry_after).enqueue(**kwargs)
+    return True
+
+
+@task(queue_name=CERTIFICATES_QUEUE)
+def certificate_issue_task(enrollment_id: int) -> str | None:
+    try:
+        certificate = certificate_services.certificate_issue(enrollment_id=enrollment_id)
+    except Exception as error:
+        outcome = certificate_services.certificate_record_failure(
+            enrollment_id=enrollment_id, error=error
+        )
+        if _retry(certificate_issue_task, outcome, enrollment_id=enrollment_id):
+            certificate_services.certificate_mark_enqueued(enrollment_id=enrollment_id)
+            logger.warning(
+                "Certificate for enrolment %s failed (attempt %s), retrying in %s: %s",
+                enrollment_id,
+                outcome.attempts,
+                outcome.retry_after,
+                error,
+            )
+            return None
+        raise
+    return certificate.serial_number
+
+
+@task(queue_name=CERTIFICATES_QUEUE)
+def hours_record_task(record_id: int) -> None:
+    try:
+        certificate_services.hours_record_issue(record_id=record_id)
+    except Exception as error:
+        outcome = certificate_services.hours_record_record_failure(record_id=record_id, error=error)
+        if _retry(hours_record_task, outcome, record_id=record_id):
+            return
+        raise
+
+
+@task()
+def certificate_bundle_task(bundle_id: int) -> None:
+    certificate_services.certificate_bundle_build(bundle_id=bundle_id)
+
+
+@task()
+def certificate_sweep_task() -> int:
+    return certificate_services.certificate_sweep()

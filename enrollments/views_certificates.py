@@ -1,0 +1,138 @@
+"""Public verification, and trainees' own certificates and hours records."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from enrollments.forms_certificates import HoursRecordRequestForm, VerifySearchForm
+from enrollments.selectors.certificates import (
+    certificate_find_by_serial,
+    certificate_for_verification,
+    certificate_get_for_download,
+    certificate_list_for_user,
+    hours_record_for_verification,
+    hours_record_get_for_download,
+    hours_record_list_for_user,
+    mask_name,
+)
+from enrollments.services.certificates import CertificateError, hours_record_request
+
+
+def _verification_context(certificate):
+    return {
+        "certificate": certificate,
+        "masked_name": mask_name(certificate.holder_name),
+        "search_form": VerifySearchForm(),
+    }
+
+
+def verify(request, code):
+    certificate = certificate_for_verification(code=code)
+    if certificate is None:
+        return render(
+            request,
+            "enrollments/certificates/verify_unknown.html",
+            {"search_form": VerifySearchForm(), "show_unknown": True},
+            status=404,
+        )
+    return render(
+        request, "enrollments/certificates/verify.html", _verification_context(certificate)
+    )
+
+
+def verify_search(request):
+    form = VerifySearchForm(request.GET or None)
+    certificate = None
+    searched = form.is_bound and form.is_valid()
+    if searched:
+        certificate = certificate_find_by_serial(
+            serial_number=form.cleaned_data["serial_number"],
+            full_name=form.cleaned_data["full_name"],
+        )
+    if certificate is not None:
+        return render(
+            request, "enrollments/certificates/verify.html", _verification_context(certificate)
+        )
+    return render(
+        request,
+        "enrollments/certificates/verify_unknown.html",
+        {"search_form": form, "show_unknown": searched},
+        status=404 if searched else 200,
+    )
+
+
+def _pdf_response(file_field, filename):
+    return FileResponse(
+        file_field.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def my_certificates(request):
+    return render(
+        request,
+        "enrollments/certificates/mine.html",
+        {"certificates": certificate_list_for_user(user=request.user)},
+    )
+
+
+@login_required
+def download(request, certificate_id):
+    certificate = certificate_get_for_download(user=request.user, certificate_id=certificate_id)
+    if certificate is None:
+        raise Http404
+    return _pdf_response(certificate.pdf, f"{certificate.serial_number}.pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hours_records(request):
+    form = HoursRecordRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            hours_record_request(
+                user=request.user,
+                requested_by=request.user,
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+            )
+        except CertificateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your hours record is being prepared."))
+            return redirect("certificates:hours_records")
+    return render(
+        request,
+        "enrollments/certificates/hours_records.html",
+        {"form": form, "records": hours_record_list_for_user(user=request.user)},
+    )
+
+
+@login_required
+def hours_record_download(request, record_id):
+    record = hours_record_get_for_download(user=request.user, record_id=record_id)
+    if record is None:
+        raise Http404
+    return _pdf_response(record.pdf, f"hours-{record.period_start}-{record.period_end}.pdf")
+
+
+def hours_record_verify(request, code):
+    record = hours_record_for_verification(code=code)
+    if record is None:
+        return render(
+            request,
+            "enrollments/certificates/verify_unknown.html",
+            {"search_form": VerifySearchForm(), "show_unknown": True},
+            status=404,
+        )
+    return render(
+        request,
+        "enrollments/certificates/hours_verify.html",
+        {"record": record, "masked_name": mask_name(record.holder_name)},
+    )

@@ -1,0 +1,188 @@
+"""Certificate jobs against a real Redis, run by an RQ worker in burst mode, and concurrency."""
+
+import threading
+from unittest import mock
+
+import pytest
+from django.conf import settings as django_settings
+from django.core import mail
+from django.db import connection, connections
+
+from enrollments.models import Certificate, CertificateSerialCounter, Enrollment, HourEntry
+from enrollments.services import certificates as services
+from enrollments.tasks import certificate_issue_task
+from tests import factories
+from tests.enrollments.certificate_helpers import completed_enrollment, course
+
+needs_redis = pytest.mark.skipif(
+    not django_settings.REDIS_URL, reason="job tests need a real Redis: set REDIS_URL"
+)
+
+
+@pytest.fixture
+def rq_tasks(settings):
+    """Tasks go to RQ on the test Redis, flushed before and after."""
+    import django_rq
+
+    settings.TASKS = {"default": settings.TASKS["rq"]}
+    redis = django_rq.get_connection("default")
+    redis.flushdb()
+    yield redis
+    redis.flushdb()
+
+
+def run_worker(*, with_scheduler=False):
+    import django_rq
+    from rq import SimpleWorker
+
+    worker = django_rq.get_worker("default", "certificates", worker_class=SimpleWorker)
+    worker.work(burst=True, with_scheduler=with_scheduler)
+    return worker
+
+
+def certificates_queue():
+    import django_rq
+
+    return django_rq.get_queue("certificates")
+
+
+@needs_redis
+@pytest.mark.rq
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_completion_enqueues_a_job_that_issues_the_certificate(rq_tasks):
+    from enrollments.services.completion import enrollment_completion_evaluate
+
+    user = factories.trainee(full_name="李晓明")
+    enrollment = Enrollment.objects.create(
+        user=user, course=course(), status=Enrollment.Status.ACTIVE
+    )
+    HourEntry.objects.create(
+        user=user, enrollment=enrollment, source=HourEntry.Source.ONLINE_LESSON, hours=4
+    )
+
+    assert enrollment_completion_evaluate(enrollment_id=enrollment.pk)
+
+    assert certificates_queue().count == 1
+    assert Certificate.objects.get().status == Certificate.Status.PENDING
+    run_worker()
+    certificate = Certificate.objects.get()
+    assert certificate.status == Certificate.Status.ISSUED
+    assert certificate.serial_number.endswith("-N-00001")
+    assert certificate.pdf.storage.exists(certificate.pdf.name)
+    assert len(mail.outbox) == 1
+
+
+@needs_redis
+@pytest.mark.rq
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_failed_job_is_retried_after_its_backoff_and_then_succeeds(rq_tasks):
+    enrollment = completed_enrollment()
+    real_render = services.render_certificate
+    certificate_issue_task.enqueue(enrollment_id=enrollment.pk)
+
+    def fail_once(*args):
+        if render.call_count == 1:
+            raise OSError("storage away")
+        return real_render(*args)
+
+    with mock.patch.object(services, "render_certificate", side_effect=fail_once) as render:
+        run_worker()
+        certificate = Certificate.objects.get()
+        assert certificate.status == Certificate.Status.FAILED
+        assert certificate.attempts == 1 and "storage away" in certificate.last_error
+        assert certificate.serial_number is None
+        assert certificates_queue().scheduled_job_registry.count == 1
+        run_worker(with_scheduler=True)
+
+    assert render.call_count == 2
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.ISSUED
+    assert certificate.serial_number.endswith("-00001")
+    assert CertificateSerialCounter.objects.get().last_number == 1
+    assert certificates_queue().failed_job_registry.count == 0
+
+
+@needs_redis
+@pytest.mark.rq
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_last_failure_lands_in_the_failed_job_registry(rq_tasks, settings):
+    settings.CERTIFICATE_MAX_ATTEMPTS = 2
+    enrollment = completed_enrollment()
+    certificate_issue_task.enqueue(enrollment_id=enrollment.pk)
+
+    with mock.patch.object(services, "render_certificate", side_effect=OSError("broken font")):
+        run_worker()
+        run_worker(with_scheduler=True)
+
+    certificate = Certificate.objects.get()
+    assert certificate.status == Certificate.Status.FAILED
+    assert certificate.attempts == 2
+    assert certificates_queue().failed_job_registry.count == 1
+    assert certificates_queue().scheduled_job_registry.count == 0
+
+
+@needs_redis
+@pytest.mark.rq
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_same_job_enqueued_twice_issues_one_certificate(rq_tasks):
+    enrollment = completed_enrollment()
+    certificate_issue_task.enqueue(enrollment_id=enrollment.pk)
+    certificate_issue_task.enqueue(enrollment_id=enrollment.pk)
+
+    run_worker()
+
+    assert Certificate.objects.count() == 1
+    assert Certificate.objects.get().status == Certificate.Status.ISSUED
+    assert CertificateSerialCounter.objects.get().last_number == 1
+    assert len(mail.outbox) == 1
+
+
+@needs_redis
+@pytest.mark.rq
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_scheduled_sweep_certifies_a_completion_whose_job_was_lost(rq_tasks):
+    from django_rq.cron import DjangoCronScheduler
+
+    enrollment = completed_enrollment()  # completed without any job, as during a Redis outage
+    scheduler = DjangoCronScheduler()
+    scheduler.load_config_from_file("enrollments.cron")
+    [cron_job] = scheduler.get_jobs()
+    cron_job.enqueue(scheduler.connection)
+
+    run_worker()  # the sweep runs and queues the certificate job, which runs in the same burst
+    run_worker()
+
+    certificate = Certificate.objects.get(enrollment=enrollment)
+    assert certificate.status == Certificate.Status.ISSUED
+
+
+@pytest.mark.skipif(
+    django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="row locks under concurrency need PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_eight_concurrent_issue_calls_leave_one_certificate_and_one_serial():
+    enrollment = completed_enrollment()
+    barrier = threading.Barrier(8)
+    serials, errors = [], []
+
+    def issue():
+        try:
+            barrier.wait()
+            serials.append(services.certificate_issue(enrollment_id=enrollment.pk).serial_number)
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=issue) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(set(serials)) == 1 and len(serials) == 8
+    assert Certificate.objects.count() == 1
+    assert CertificateSerialCounter.objects.get().last_number == 1
+    assert connection.vendor == "postgresql"
