@@ -60,6 +60,12 @@ ROLE_PAGE_PERMISSIONS = {
     ADMINISTRATOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
 }
 
+# Page permissions granted at the course catalogue: trainers add and edit pages
+# below it, narrowed to the courses they teach by courses.permissions.
+ROLE_CATALOG_PAGE_PERMISSIONS = {
+    TRAINER: ["add_page", "change_page"],
+}
+
 # Collection permissions granted at the root collection.
 ROLE_COLLECTION_PERMISSIONS = {
     TRAINER: [
@@ -110,6 +116,7 @@ def roles_sync() -> None:
                         content_type__app_label="wagtailcore", codename=codename
                     ),
                 )
+        catalog_page_permissions_grant(group=group)
         if root_collection is not None:
             for app_label, codename in ROLE_COLLECTION_PERMISSIONS.get(name, []):
                 GroupCollectionPermission.objects.get_or_create(
@@ -119,6 +126,31 @@ def roles_sync() -> None:
                         content_type__app_label=app_label, codename=codename
                     ),
                 )
+
+
+def catalog_page_permissions_grant(*, group: Group) -> None:
+    """Give the group its page permissions on every course catalogue page."""
+    from wagtail.models import GroupPagePermission
+
+    from courses.models import CourseCatalogPage
+
+    codenames = ROLE_CATALOG_PAGE_PERMISSIONS.get(group.name, [])
+    if not codenames:
+        return
+    permissions = Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=codenames
+    )
+    for catalog in CourseCatalogPage.objects.all():
+        for permission in permissions:
+            GroupPagePermission.objects.get_or_create(
+                group=group, page=catalog, permission=permission
+            )
+
+
+def catalog_page_permissions_sync() -> None:
+    """Grant the role page permissions on the catalogue; run when a catalogue page is made."""
+    for group in Group.objects.filter(name__in=ROLE_CATALOG_PAGE_PERMISSIONS):
+        catalog_page_permissions_grant(group=group)
 
 
 def user_has_role(user, role: str) -> bool:

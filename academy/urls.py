@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("academy.account_urls")),
+    path("courses/", include("courses.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/", health, name="health"),
     path(

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +37,26 @@ class DeliveryMode(models.TextChoices):
     BLENDED = "blended", _("Blended")
 
 
-class CourseCatalogPage(Page):
+class EnrollmentState(models.TextChoices):
+    OPEN = "open", _("Open for enrolment")
+    NOT_YET_OPEN = "not_yet_open", _("Enrolment not yet open")
+    CLOSED = "closed", _("Enrolment closed")
+    FULL = "full", _("Full")
+
+
+class CourseTreePageMixin:
+    """Pages of the course tree: trainers may write only inside the courses they teach."""
+
+    def trainer_can_write(self, user) -> bool:
+        return False
+
+    def permissions_for_user(self, user):
+        from .permissions import CourseTreePermissionTester
+
+        return CourseTreePermissionTester(user, self)
+
+
+class CourseCatalogPage(CourseTreePageMixin, Page):
     """The public list of courses, with filters and search."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -50,8 +69,15 @@ class CourseCatalogPage(Page):
     class Meta:
         verbose_name = _("course catalogue")
 
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import catalog_page_context
 
-class CurriculumPage(Page):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalog_page_context(catalog=self, params=request.GET))
+        return context
+
+
+class CurriculumPage(CourseTreePageMixin, Page):
     """A track of courses (课程体系), e.g. the newcomer track."""
 
     track = models.CharField(_("track"), max_length=20, choices=Track.choices)
@@ -79,8 +105,15 @@ class CurriculumPage(Page):
         verbose_name = _("curriculum")
         verbose_name_plural = _("curricula")
 
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import curriculum_page_context
 
-class CoursePage(Page):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(curriculum_page_context(curriculum=self))
+        return context
+
+
+class CoursePage(CourseTreePageMixin, Page):
     summary = models.TextField(_("summary"), max_length=500)
     description = RichTextField(_("description"), blank=True)
     cover_image = models.ForeignKey(
@@ -177,13 +210,42 @@ class CoursePage(Page):
             return False
         return not (self.enrollment_closes_at and now >= self.enrollment_closes_at)
 
+    def enrollment_state(self, now=None) -> EnrollmentState:
+        """Where the enrolment window stands; a full course is decided by enrolments."""
+        now = now or timezone.now()
+        if self.enrollment_opens_at and now < self.enrollment_opens_at:
+            return EnrollmentState.NOT_YET_OPEN
+        if self.enrollment_closes_at and now >= self.enrollment_closes_at:
+            return EnrollmentState.CLOSED
+        return EnrollmentState.OPEN
+
     @property
     def curriculum(self):
         return self.get_parent().specific
 
+    def trainer_can_write(self, user) -> bool:
+        from .permissions import user_teaches_page
 
-class LessonPage(Page):
-    body = models.TextField(_("body (Markdown)"), blank=True)
+        return user_teaches_page(user, self)
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import course_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_page_context(course=self))
+        return context
+
+
+class LessonPage(CourseTreePageMixin, Page):
+    body = models.TextField(
+        _("body (Markdown)"),
+        blank=True,
+        help_text=_(
+            "Markdown: headings, lists, tables, fenced code and footnotes. "
+            "Show an image from the Images panel with ![caption](image:1), "
+            "where 1 is its position in the panel."
+        ),
+    )
     class_hours = models.DecimalField(_("class-hours"), default=Decimal("1.0"), **HOURS_FIELD)
     estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=45)
     min_study_minutes = models.PositiveIntegerField(
@@ -193,7 +255,9 @@ class LessonPage(Page):
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_required = models.BooleanField(_("required for completion"), default=True)
-    video_url = models.URLField(_("video link"), blank=True)
+    video_url = models.URLField(
+        _("video link"), blank=True, validators=[URLValidator(schemes=["http", "https"])]
+    )
 
     search_fields = Page.search_fields + [index.SearchField("body")]
     content_panels = Page.content_panels + [
@@ -216,6 +280,18 @@ class LessonPage(Page):
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
+
+    def trainer_can_write(self, user) -> bool:
+        from .permissions import user_teaches_page
+
+        return user_teaches_page(user, self)
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import lesson_page_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_page_context(lesson=self))
+        return context
 
 
 class LessonAttachment(Orderable):
@@ -259,7 +335,9 @@ class ClassSession(Orderable):
     starts_at = models.DateTimeField(_("starts"), db_index=True)
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=200, blank=True)
-    meeting_url = models.URLField(_("meeting link"), blank=True)
+    meeting_url = models.URLField(
+        _("meeting link"), blank=True, validators=[URLValidator(schemes=["http", "https"])]
+    )
     trainer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -301,3 +379,12 @@ class ClassSession(Orderable):
 
     def __str__(self):
         return f"{self.course.title} · {self.title}"
+
+    def clean(self):
+        super().clean()
+        if self.kind == self.Kind.CLASSROOM and not self.place:
+            raise ValidationError({"place": _("A classroom session needs a place.")})
+        if self.kind == self.Kind.LIVE_ONLINE and not self.meeting_url:
+            raise ValidationError({"meeting_url": _("A live online session needs a meeting link.")})
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A session must end after it starts.")})

@@ -1,0 +1,62 @@
+"""Course and lesson pages issue a fixed number of queries however many children they have."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.documents import get_document_model
+from wagtail.images.tests.utils import get_test_image_file
+
+from courses.models import LessonAttachment, LessonImage
+from tests import factories as people
+from tests.courses import factories
+
+
+def count_queries(client, url) -> int:
+    client.get(url)  # warm caches: site root paths, renditions, rendered Markdown
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def grow_course(course, lesson, trainer, number):
+    from wagtail.images import get_image_model
+
+    Document = get_document_model()
+    Image = get_image_model()
+    for _index in range(number):
+        factories.lesson(parent=course)
+        factories.session(course=course, trainer=trainer)
+        document = Document.objects.create(
+            title="讲义", file=ContentFile(b"%PDF-1.4 handout", name="handout.pdf")
+        )
+        LessonAttachment.objects.create(lesson=lesson, document=document)
+        image = Image.objects.create(title="插图", file=get_test_image_file())
+        LessonImage.objects.create(lesson=lesson, image=image)
+    body = "\n\n".join(f"![图 {position}](image:{position})" for position in range(1, 51))
+    lesson.body = f"## 插图\n\n{body}"
+    lesson.save_revision().publish()
+
+
+@pytest.mark.django_db
+def test_course_and_lesson_pages_issue_the_same_queries_for_5_and_50_children(client):
+    trainer = people.trainer()
+    course = factories.course(trainers=[trainer, people.trainer()])
+    lesson = factories.lesson(parent=course, sort_order=0)
+
+    grow_course(course, lesson, trainer, 5)
+    course_counts = {5: count_queries(client, course.url)}
+    lesson_counts = {5: count_queries(client, lesson.url)}
+    grow_course(course, lesson, trainer, 45)
+    course_counts[50] = count_queries(client, course.url)
+    lesson_counts[50] = count_queries(client, lesson.url)
+
+    assert course_counts[5] == course_counts[50], course_counts
+    assert lesson_counts[5] == lesson_counts[50], lesson_counts
+    assert course_counts[50] <= 20
+    assert lesson_counts[50] <= 22
+    response = client.get(lesson.url)
+    assert response.content.decode().count('<img alt="图') == 50
+    assert len(response.context["course_lessons"]) == 51
+    assert len(client.get(course.url).context["sessions"]) == 50
