@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("academy.account_urls")),
+    path("learning/", include("enrollments.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path(
         "django-rq/",

@@ -177,6 +177,13 @@ class CoursePage(Page):
             return False
         return not (self.enrollment_closes_at and now >= self.enrollment_closes_at)
 
+    def get_context(self, request, *args, **kwargs):
+        from enrollments.selectors.pages import course_page_enrollment_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_page_enrollment_context(course=self, user=request.user))
+        return context
+
     @property
     def curriculum(self):
         return self.get_parent().specific
@@ -212,6 +219,17 @@ class LessonPage(Page):
     ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        from enrollments.selectors.pages import lesson_page_progress_context
+        from enrollments.services.progress import lesson_progress_start
+
+        context = super().get_context(request, *args, **kwargs)
+        lesson_progress_start(lesson=self, user=request.user)
+        context.update(
+            lesson_page_progress_context(lesson=self, user=request.user, request=request)
+        )
+        return context
 
     class Meta:
         verbose_name = _("lesson")

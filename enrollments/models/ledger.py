@@ -113,6 +113,9 @@ class HourEntry(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.user} {self.hours} ({self.get_source_display()})"
+
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise ValueError("Hour entries are append-only; record a correction instead.")
@@ -120,6 +123,3 @@ class HourEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Hour entries are append-only; record a correction instead.")
-
-    def __str__(self):
-        return f"{self.user} {self.hours} ({self.get_source_display()})"
