@@ -69,7 +69,9 @@ def _demo_courses():
             capacity=3,
         )
         _publish_child(curriculum, ethics)
-        for order, title in enumerate(["伦理守则概览", "伦理困境的识别", "案例研讨：保密与知情同意"]):
+        for order, title in enumerate(
+            ["伦理守则概览", "伦理困境的识别", "案例研讨：保密与知情同意"]
+        ):
             _publish_child(
                 ethics,
                 LessonPage(

@@ -26,6 +26,7 @@ def _lesson_counts(*, courses) -> dict[int, int]:
         LessonPage.objects.live()
         .annotate(parent_path=Substr("path", 1, (F("depth") - 1) * steplen))
         .filter(parent_path__in=list(by_path))
+        .order_by()
         .values("parent_path")
         .annotate(lessons=Count("pk"))
     )
@@ -52,6 +53,7 @@ def dashboard_context(*, user, now=None) -> dict:
             completed_at__isnull=False,
             lesson__live=True,
         )
+        .order_by()
         .values_list("enrollment_id")
         .annotate(done=Count("pk"))
     )

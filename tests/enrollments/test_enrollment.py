@@ -205,9 +205,7 @@ def test_two_concurrent_requests_make_one_enrolment():
     course = ef.course()
     trainee = factories.trainee()
 
-    results, errors = _run_in_threads(
-        lambda _i: enrollment_enrol(user=trainee, course=course), 2
-    )
+    results, errors = _run_in_threads(lambda _i: enrollment_enrol(user=trainee, course=course), 2)
 
     assert Enrollment.objects.filter(user=trainee, course=course).count() == 1
     assert len(results) == 1

@@ -130,10 +130,18 @@ def test_only_administrators_adjust_hours(admin_user, trainer_user):
     trainee = factories.trainee()
     with pytest.raises(PermissionDenied):
         hour_entry_adjust(
-            user=trainee, hours=Decimal("1"), date=date(2026, 1, 1), description="x", actor=trainer_user
+            user=trainee,
+            hours=Decimal("1"),
+            date=date(2026, 1, 1),
+            description="x",
+            actor=trainer_user,
         )
     adjustment = hour_entry_adjust(
-        user=trainee, hours=Decimal("1.5"), date=date(2026, 1, 1), description="补录", actor=admin_user
+        user=trainee,
+        hours=Decimal("1.5"),
+        date=date(2026, 1, 1),
+        description="补录",
+        actor=admin_user,
     )
     assert adjustment.source == HourEntry.Source.ADJUSTMENT
     assert adjustment.recorded_by == admin_user
@@ -171,7 +179,9 @@ def test_external_training_rejection_needs_a_reason_and_credits_nothing(admin_us
     training = submit(factories.trainee())
     with pytest.raises(ValidationError):
         external_training_reject(training_id=training.pk, actor=admin_user, reason="")
-    rejected = external_training_reject(training_id=training.pk, actor=admin_user, reason="证明不清晰")
+    rejected = external_training_reject(
+        training_id=training.pk, actor=admin_user, reason="证明不清晰"
+    )
     assert rejected.status == ExternalTraining.Status.REJECTED
     assert rejected.rejection_reason == "证明不清晰"
     assert not HourEntry.objects.exists()
