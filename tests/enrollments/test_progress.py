@@ -126,7 +126,9 @@ def test_marking_done_before_the_minimum_time_is_refused(enrolled):
     assert LessonProgress.objects.get().completed_at is None
 
 
-def test_done_credits_the_lessons_hours_once_and_completes_the_course(enrolled):
+def test_done_credits_the_lessons_hours_once_and_completes_the_course(
+    enrolled, django_capture_on_commit_callbacks
+):
     trainee, enrollment, lesson = enrolled
     progress = lesson_progress_start(lesson=lesson, user=trainee)
     LessonProgress.objects.filter(pk=progress.pk).update(seconds_on_task=10 * 60)
@@ -137,8 +139,7 @@ def test_done_credits_the_lessons_hours_once_and_completes_the_course(enrolled):
 
     enrollment_completed.connect(listener)
     try:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setattr("django.db.transaction.on_commit", lambda fn, *a, **k: fn())
+        with django_capture_on_commit_callbacks(execute=True):
             lesson_progress_complete(lesson=lesson, user=trainee)
             lesson_progress_complete(lesson=lesson, user=trainee)
     finally:
