@@ -18,6 +18,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("academy.account_urls")),
     path("courses/", include("courses.urls")),
+    path("learning/", include("enrollments.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/", health, name="health"),
     path(

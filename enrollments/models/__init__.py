@@ -8,7 +8,9 @@ from .certificates import (
     HoursRecord,
 )
 from .enrollment import Enrollment, LessonProgress
+from .external import ExternalTraining
 from .ledger import HourEntry
+from .policy import ContinuingEducationPolicy
 
 __all__ = [
     "Attendance",
@@ -17,7 +19,9 @@ __all__ = [
     "CertificateEvent",
     "CertificateSerialCounter",
     "CertificateTemplate",
+    "ContinuingEducationPolicy",
     "Enrollment",
+    "ExternalTraining",
     "HourEntry",
     "HoursRecord",
     "LessonProgress",

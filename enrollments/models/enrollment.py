@@ -20,8 +20,11 @@ class Enrollment(models.Model):
         WALK_IN = "walk_in", _("Walk-in at a session")
         ADMIN = "admin", _("Added by an administrator")
 
-    # Statuses that hold a place in the course's capacity.
-    SEAT_STATUSES = (Status.ACTIVE, Status.COMPLETED)
+    # Statuses that hold a place in the course's capacity: an application
+    # awaiting approval keeps its place until it is decided.
+    SEAT_STATUSES = (Status.PENDING, Status.ACTIVE, Status.COMPLETED)
+    # Statuses in which the trainee may study the course's lessons.
+    LEARNING_STATUSES = (Status.ACTIVE, Status.COMPLETED)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -41,6 +44,12 @@ class Enrollment(models.Model):
     )
     created_at = models.DateTimeField(_("applied"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    waitlisted_at = models.DateTimeField(
+        _("joined the waiting list"),
+        null=True,
+        blank=True,
+        help_text=_("The waiting list moves up in this order."),
+    )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -68,6 +77,7 @@ class Enrollment(models.Model):
         indexes = [
             models.Index(fields=["course", "status", "created_at"]),
             models.Index(fields=["user", "status"]),
+            models.Index(fields=["course", "status", "waitlisted_at"]),
         ]
 
     def __str__(self):

@@ -58,6 +58,14 @@ class HourEntry(models.Model):
         related_name="hour_entries",
         verbose_name=_("session"),
     )
+    external_training = models.ForeignKey(
+        "enrollments.ExternalTraining",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hour_entries",
+        verbose_name=_("external training"),
+    )
     corrects = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -85,7 +93,33 @@ class HourEntry(models.Model):
             models.Index(fields=["user", "date"]),
             models.Index(fields=["course", "date"]),
             models.Index(fields=["session"]),
+            models.Index(fields=["user", "source", "date"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson"],
+                condition=models.Q(source="online_lesson", corrects__isnull=True),
+                name="enrollments_one_online_credit_per_lesson",
+            ),
+            models.UniqueConstraint(
+                fields=["external_training"],
+                condition=models.Q(external_training__isnull=False, corrects__isnull=True),
+                name="enrollments_one_credit_per_external_training",
+            ),
+            models.UniqueConstraint(
+                fields=["corrects"],
+                condition=models.Q(corrects__isnull=False),
+                name="enrollments_one_correction_per_entry",
+            ),
         ]
 
     def __str__(self):
         return f"{self.user} {self.hours} ({self.get_source_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Hour entries are append-only; record a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Hour entries are append-only; record a correction instead.")

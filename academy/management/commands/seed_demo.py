@@ -9,6 +9,7 @@ DEMO_STEPS = [
     "academy.demo.seed_people",
     "academy.demo.seed_site",
     "courses.demo.seed_courses",
+    "enrollments.demo.seed_enrollments",
     "enrollments.demo_certificates.seed_certificates",
 ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0002_classsession_attendance_locked_at'),
-        ('enrollments', '0002_attendance'),
+        ('enrollments', '0004_continuing_education_defaults'),
         ('wagtailimages', '0027_image_description'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

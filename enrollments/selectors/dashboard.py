@@ -1,0 +1,83 @@
+"""The trainee's "My learning" page, in a fixed number of queries."""
+
+from django.db.models import Count, F
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from academy.models import TraineeProfile
+from enrollments.models import Enrollment, LessonProgress
+from enrollments.selectors.hours import hours_summary
+
+CURRENT = (Enrollment.Status.ACTIVE,)
+WAITING = (Enrollment.Status.PENDING, Enrollment.Status.WAITLISTED)
+FINISHED = (Enrollment.Status.COMPLETED,)
+UPCOMING_SESSIONS = 10
+
+
+def _lesson_counts(*, courses) -> dict[int, int]:
+    """Live lessons per course, in one query grouped by the parent's tree path."""
+    from courses.models import LessonPage
+
+    if not courses:
+        return {}
+    steplen = LessonPage.steplen
+    by_path = {course.path: course.pk for course in courses}
+    rows = (
+        LessonPage.objects.live()
+        .annotate(parent_path=Substr("path", 1, (F("depth") - 1) * steplen))
+        .filter(parent_path__in=list(by_path))
+        .order_by()
+        .values("parent_path")
+        .annotate(lessons=Count("pk"))
+    )
+    return {by_path[row["parent_path"]]: row["lessons"] for row in rows}
+
+
+def dashboard_context(*, user, now=None) -> dict:
+    from courses.models import ClassSession
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .exclude(status__in=(Enrollment.Status.WITHDRAWN,))
+        .select_related("course")
+        .order_by("-created_at", "-pk")
+    )
+    learning = [e for e in enrollments if e.status in Enrollment.LEARNING_STATUSES]
+    courses = [e.course for e in learning]
+    lesson_counts = _lesson_counts(courses=courses)
+    done_counts = dict(
+        LessonProgress.objects.filter(
+            enrollment__in=[e.pk for e in learning],
+            completed_at__isnull=False,
+            lesson__live=True,
+        )
+        .order_by()
+        .values_list("enrollment_id")
+        .annotate(done=Count("pk"))
+    )
+    for enrollment in enrollments:
+        total = lesson_counts.get(enrollment.course_id, 0)
+        done = done_counts.get(enrollment.pk, 0)
+        enrollment.lessons_total = total
+        enrollment.lessons_done = done
+        enrollment.progress_percent = int(done * 100 / total) if total else 0
+    upcoming = list(
+        ClassSession.objects.filter(
+            course_id__in=[e.course_id for e in enrollments if e.status in CURRENT],
+            ends_at__gte=now,
+        )
+        .select_related("course")
+        .order_by("starts_at", "pk")[:UPCOMING_SESSIONS]
+    )
+    profile = TraineeProfile.objects.filter(user=user).select_related("organization").first()
+    return {
+        "current_enrollments": [e for e in enrollments if e.status in CURRENT],
+        "waiting_enrollments": [e for e in enrollments if e.status in WAITING],
+        "finished_enrollments": [e for e in enrollments if e.status in FINISHED],
+        "rejected_enrollments": [e for e in enrollments if e.status == Enrollment.Status.REJECTED],
+        "upcoming_sessions": upcoming,
+        "profile": profile,
+        "hours": hours_summary(user=user, today=today, profile=profile or False),
+    }

@@ -1,0 +1,131 @@
+"""Class-hour totals. Every total is a sum over the ``HourEntry`` ledger."""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from enrollments.models import ContinuingEducationPolicy, HourEntry
+
+ZERO = Decimal("0")
+
+
+def _add_years(day: date, years: int) -> date:
+    """The same day ``years`` later; 29 February becomes 28 February in other years."""
+    year = day.year + years
+    last_day = calendar.monthrange(year, day.month)[1]
+    return day.replace(year=year, day=min(day.day, last_day))
+
+
+def ce_cycle_for(*, registration_date: date, cycle_years: int, today: date):
+    """The registration cycle containing ``today``: (first day, last day), or None before it.
+
+    Cycles of ``cycle_years`` years run back to back from the registration date.
+    """
+    if registration_date is None or today < registration_date:
+        return None
+    elapsed = today.year - registration_date.year
+    index = elapsed // cycle_years
+    start = _add_years(registration_date, index * cycle_years)
+    if start > today:
+        index -= 1
+        start = _add_years(registration_date, index * cycle_years)
+    end = _add_years(registration_date, (index + 1) * cycle_years) - timedelta(days=1)
+    return start, end
+
+
+def _sum(condition: Q):
+    return Coalesce(
+        Sum("hours", filter=condition),
+        Value(ZERO),
+        output_field=DecimalField(max_digits=9, decimal_places=1),
+    )
+
+
+@dataclass(frozen=True)
+class CycleSummary:
+    start: date
+    end: date
+    required: Decimal
+    online: Decimal
+    online_counted: Decimal
+    other: Decimal
+    online_cap: Decimal | None
+
+    @property
+    def earned(self) -> Decimal:
+        return self.online_counted + self.other
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(ZERO, self.required - self.earned)
+
+    @property
+    def percent(self) -> int:
+        if not self.required:
+            return 100
+        return min(100, int(self.earned * 100 / self.required))
+
+
+@dataclass(frozen=True)
+class HoursSummary:
+    total: Decimal
+    this_year: Decimal
+    cycle: CycleSummary | None
+
+
+def hours_summary(*, user, today: date, profile=None) -> HoursSummary:
+    """Hours in total, this calendar year and in the current continuing-education cycle.
+
+    Two queries: the policy for the trainee's level and one aggregate over the ledger.
+    """
+    if profile is None:
+        profile = getattr(user, "trainee_profile", None)
+    policy = None
+    cycle = None
+    if profile and profile.registration_date:
+        policy = ContinuingEducationPolicy.objects.filter(
+            qualification_level=profile.qualification_level
+        ).first()
+        if policy is not None:
+            cycle = ce_cycle_for(
+                registration_date=profile.registration_date,
+                cycle_years=policy.cycle_years,
+                today=today,
+            )
+    year_start = today.replace(month=1, day=1)
+    aggregates = {
+        "total": _sum(Q()),
+        "this_year": _sum(Q(date__gte=year_start, date__lte=today)),
+    }
+    if cycle:
+        in_cycle = Q(date__gte=cycle[0], date__lte=cycle[1])
+        online = Q(source=HourEntry.Source.ONLINE_LESSON)
+        aggregates["cycle_online"] = _sum(in_cycle & online)
+        aggregates["cycle_other"] = _sum(in_cycle & ~online)
+    totals = HourEntry.objects.filter(user=user).aggregate(**aggregates)
+    cycle_summary = None
+    if cycle:
+        online = totals["cycle_online"]
+        cap = policy.online_hours_cap
+        cycle_summary = CycleSummary(
+            start=cycle[0],
+            end=cycle[1],
+            required=policy.hours_required,
+            online=online,
+            online_counted=min(online, cap) if cap is not None else online,
+            other=totals["cycle_other"],
+            online_cap=cap,
+        )
+    return HoursSummary(total=totals["total"], this_year=totals["this_year"], cycle=cycle_summary)
+
+
+def hour_entry_list(*, user) -> QuerySet[HourEntry]:
+    return (
+        HourEntry.objects.filter(user=user)
+        .select_related("course", "lesson", "session", "recorded_by", "external_training")
+        .order_by("-date", "-pk")
+    )

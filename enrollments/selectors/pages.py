@@ -1,0 +1,84 @@
+"""What the course and lesson pages show about the visitor's enrolment and progress."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from enrollments.models import Enrollment, LessonProgress
+from enrollments.services.progress import (
+    BEAT_INTERVAL_SECONDS,
+    lesson_course_id,
+    lesson_time_cap_seconds,
+)
+
+
+def waitlist_position(*, enrollment: Enrollment) -> int | None:
+    if enrollment.status != Enrollment.Status.WAITLISTED:
+        return None
+    return (
+        Enrollment.objects.filter(
+            course_id=enrollment.course_id,
+            status=Enrollment.Status.WAITLISTED,
+            waitlisted_at__lte=enrollment.waitlisted_at,
+        )
+        .exclude(waitlisted_at=enrollment.waitlisted_at, pk__gt=enrollment.pk)
+        .count()
+    )
+
+
+def course_page_enrollment_context(*, course, user) -> dict:
+    """The visitor's enrolment in the course, places left and what they may do now."""
+    now = timezone.now()
+    seats_taken = Enrollment.objects.filter(
+        course=course, status__in=Enrollment.SEAT_STATUSES
+    ).count()
+    places_left = None if course.capacity is None else max(0, course.capacity - seats_taken)
+    enrollment = None
+    if user.is_authenticated:
+        enrollment = Enrollment.objects.filter(user=user, course=course).first()
+    window_open = course.enrollment_window_open(now)
+    can_apply = enrollment is None or enrollment.status == Enrollment.Status.WITHDRAWN
+    return {
+        "enrollment": enrollment,
+        "enrollment_statuses": Enrollment.Status,
+        "enrollment_window_open": window_open,
+        "enrollment_places_left": places_left,
+        "enrollment_seats_taken": seats_taken,
+        "enrollment_course_full": places_left == 0,
+        "enrollment_can_enrol": window_open and can_apply,
+        "enrollment_can_withdraw": enrollment is not None
+        and enrollment.status
+        in (Enrollment.Status.PENDING, Enrollment.Status.WAITLISTED, Enrollment.Status.ACTIVE),
+        "enrollment_waitlist_position": waitlist_position(enrollment=enrollment)
+        if enrollment
+        else None,
+        "enrollment_enrol_url": reverse("enrollments:enrol", args=[course.pk]),
+        "enrollment_withdraw_url": reverse("enrollments:withdraw", args=[course.pk]),
+    }
+
+
+def lesson_page_progress_context(*, lesson, user, request) -> dict:
+    """The trainee's progress on the lesson and the addresses the page's script posts to."""
+    progress = None
+    enrolled = False
+    if user.is_authenticated:
+        enrollment = Enrollment.objects.filter(
+            user=user,
+            course_id=lesson_course_id(lesson=lesson),
+            status__in=Enrollment.LEARNING_STATUSES,
+        ).first()
+        enrolled = enrollment is not None
+        if enrolled:
+            progress = LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).first()
+    seconds = progress.seconds_on_task if progress else 0
+    needed = lesson.min_study_minutes * 60
+    return {
+        "lesson_progress": progress,
+        "lesson_enrolled": enrolled,
+        "lesson_minutes_on_task": seconds // 60,
+        "lesson_min_minutes": lesson.min_study_minutes,
+        "lesson_can_complete": enrolled and seconds >= needed,
+        "lesson_time_cap_minutes": lesson_time_cap_seconds(lesson=lesson) // 60,
+        "lesson_beat_interval": BEAT_INTERVAL_SECONDS,
+        "lesson_beat_url": reverse("enrollments:lesson_beat", args=[lesson.pk]),
+        "lesson_complete_url": reverse("enrollments:lesson_complete", args=[lesson.pk]),
+    }

@@ -1,0 +1,74 @@
+"""Writes to the hours ledger that are not a side effect of learning or attendance."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from academy.roles import is_administrator
+from enrollments.models import Enrollment, HourEntry
+from enrollments.services.completion import enrollment_completion_evaluate
+
+
+def hour_entry_adjust(
+    *,
+    user,
+    hours: Decimal,
+    date: date,
+    description: str,
+    actor,
+    enrollment: Enrollment | None = None,
+) -> HourEntry:
+    """An administrator adds (or, with negative hours, removes) hours with a reason."""
+    if not is_administrator(actor):
+        raise PermissionDenied
+    if not hours:
+        raise ValidationError(_("An adjustment needs a number of hours other than zero."))
+    if not description.strip():
+        raise ValidationError(_("Say why the hours are adjusted."))
+    if enrollment is not None and enrollment.user_id != user.pk:
+        raise ValidationError(_("That enrolment belongs to someone else."))
+    entry = HourEntry.objects.create(
+        user=user,
+        source=HourEntry.Source.ADJUSTMENT,
+        hours=hours,
+        date=date,
+        enrollment=enrollment,
+        course_id=enrollment.course_id if enrollment else None,
+        description=description.strip()[:300],
+        recorded_by=actor,
+    )
+    if enrollment is not None:
+        enrollment_completion_evaluate(enrollment_id=enrollment.pk)
+    return entry
+
+
+def hour_entry_correct(*, entry_id: int, actor, reason: str) -> HourEntry:
+    """Cancel an entry with a new, opposite entry pointing at it; an entry is corrected once."""
+    if not is_administrator(actor):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(_("Say why the entry is corrected."))
+    original = HourEntry.objects.get(pk=entry_id)
+    if original.corrects_id is not None:
+        raise ValidationError(_("A correction cannot itself be corrected; add an adjustment."))
+    try:
+        with transaction.atomic():
+            return HourEntry.objects.create(
+                user_id=original.user_id,
+                source=original.source,
+                hours=-original.hours,
+                date=original.date,
+                course_id=original.course_id,
+                enrollment_id=original.enrollment_id,
+                lesson_id=original.lesson_id,
+                session_id=original.session_id,
+                external_training_id=original.external_training_id,
+                corrects=original,
+                description=reason.strip()[:300],
+                recorded_by=actor,
+            )
+    except IntegrityError as error:
+        raise ValidationError(_("This entry has already been corrected.")) from error

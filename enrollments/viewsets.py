@@ -1,0 +1,218 @@
+"""The Wagtail admin for enrolments, hours, external training and the CE policy."""
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
+
+from academy.roles import is_administrator, is_trainer
+from enrollments.models import ContinuingEducationPolicy, Enrollment, ExternalTraining, HourEntry
+from enrollments.selectors.access import course_is_managed_by, enrollment_managed_queryset
+
+
+class ViewOnlyPolicy(BasePermissionPolicy):
+    """Records changed only through their own actions: the admin may list and inspect them."""
+
+    def __init__(self, model, *, trainers_may_view: bool = False):
+        super().__init__(model)
+        self.trainers_may_view = trainers_may_view
+
+    def user_has_permission(self, user, action):
+        if action != "view" or not user.is_active:
+            return False
+        return is_administrator(user) or (self.trainers_may_view and is_trainer(user))
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        from django.contrib.auth import get_user_model
+
+        if "view" not in actions:
+            return get_user_model().objects.none()
+        roles = ["Administrator", "Trainer"] if self.trainers_may_view else ["Administrator"]
+        return get_user_model().objects.filter(is_active=True, groups__name__in=roles).distinct()
+
+    def users_with_permission(self, action):
+        return self.users_with_any_permission([action])
+
+
+enrollment_policy = ViewOnlyPolicy(Enrollment, trainers_may_view=True)
+hour_entry_policy = ViewOnlyPolicy(HourEntry)
+external_training_policy = ViewOnlyPolicy(ExternalTraining)
+register_permission_policy(Enrollment, enrollment_policy)
+register_permission_policy(HourEntry, hour_entry_policy)
+register_permission_policy(ExternalTraining, external_training_policy)
+
+
+class OrganizationColumn(Column):
+    def get_value(self, instance):
+        profile = getattr(instance.user, "trainee_profile", None)
+        return profile.organization if profile and profile.organization else "—"
+
+
+class EnrollmentIndexView(IndexView):
+    def get_base_queryset(self):
+        return enrollment_managed_queryset(user=self.request.user)
+
+
+class EnrollmentInspectView(InspectView):
+    template_name = "enrollments/admin/enrollment_inspect.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(enrollment_managed_queryset(user=self.request.user), pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        enrollment = self.object
+        context["enrollment"] = enrollment
+        context["statuses"] = Enrollment.Status
+        context["may_decide"] = course_is_managed_by(
+            course=enrollment.course, user=self.request.user
+        )
+        context["approve_url"] = reverse(
+            "enrollments_admin:enrollment_decide", args=[enrollment.pk, "approve"]
+        )
+        context["reject_url"] = reverse(
+            "enrollments_admin:enrollment_decide", args=[enrollment.pk, "reject"]
+        )
+        context["admit_url"] = reverse(
+            "enrollments_admin:enrollment_decide", args=[enrollment.pk, "admit"]
+        )
+        if is_administrator(self.request.user):
+            context["ledger_url"] = reverse(
+                "enrollments_admin:trainee_ledger", args=[enrollment.user_id]
+            )
+        return context
+
+
+class EnrollmentViewSet(ModelViewSet):
+    # Never offered: the policy grants "view" only; changes go through the actions.
+    exclude_form_fields = []
+    model = Enrollment
+    icon = "group"
+    menu_label = _("Enrolments")
+    index_view_class = EnrollmentIndexView
+    inspect_view_class = EnrollmentInspectView
+    inspect_view_enabled = True
+    list_display = [
+        "user",
+        "course",
+        "status",
+        OrganizationColumn("organization", label=_("Organisation")),
+        "created_at",
+    ]
+    list_filter = ["status", "course", "source", "user__trainee_profile__organization"]
+    search_fields = ["user__full_name", "user__phone", "user__email"]
+    search_backend_name = None
+    inspect_view_fields = [
+        "user",
+        "course",
+        "status",
+        "source",
+        "created_at",
+        "waitlisted_at",
+        "decided_at",
+        "decided_by",
+        "decision_reason",
+        "completed_at",
+        "withdrawn_at",
+    ]
+    ordering = ["-created_at", "-pk"]
+
+
+class HourEntryIndexView(IndexView):
+    def get_base_queryset(self):
+        return HourEntry.objects.select_related("user", "course", "recorded_by")
+
+
+class HourEntryViewSet(ModelViewSet):
+    # Never offered: the policy grants "view" only; changes go through the actions.
+    exclude_form_fields = []
+    model = HourEntry
+    icon = "time"
+    menu_label = _("Class-hours ledger")
+    inspect_view_enabled = True
+    list_display = ["user", "source", "hours", "date", "course", "recorded_by"]
+    list_filter = ["source", "date", "user__trainee_profile__organization"]
+    search_fields = ["user__full_name", "user__phone", "description"]
+    search_backend_name = None
+    ordering = ["-date", "-pk"]
+
+    index_view_class = HourEntryIndexView
+
+
+class ExternalTrainingIndexView(IndexView):
+    def get_base_queryset(self):
+        return ExternalTraining.objects.select_related("user")
+
+
+class ExternalTrainingInspectView(InspectView):
+    template_name = "enrollments/admin/external_training_inspect.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        training = self.object
+        context["training"] = training
+        context["submitted"] = training.status == ExternalTraining.Status.SUBMITTED
+        context["approve_url"] = reverse(
+            "enrollments_admin:external_training_decide", args=[training.pk, "approve"]
+        )
+        context["reject_url"] = reverse(
+            "enrollments_admin:external_training_decide", args=[training.pk, "reject"]
+        )
+        context["proof_url"] = reverse("enrollments:external_training_proof", args=[training.pk])
+        return context
+
+
+class ExternalTrainingViewSet(ModelViewSet):
+    # Never offered: the policy grants "view" only; changes go through the actions.
+    exclude_form_fields = []
+    model = ExternalTraining
+    icon = "doc-full"
+    menu_label = _("External training")
+    inspect_view_class = ExternalTrainingInspectView
+    inspect_view_enabled = True
+    list_display = ["user", "title", "provider", "date", "hours", "status"]
+    list_filter = ["status"]
+    search_fields = ["user__full_name", "title", "provider"]
+    search_backend_name = None
+    inspect_view_fields = [
+        "user",
+        "title",
+        "provider",
+        "date",
+        "hours",
+        "status",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "rejection_reason",
+    ]
+    ordering = ["-submitted_at", "-pk"]
+
+    index_view_class = ExternalTrainingIndexView
+
+
+class ContinuingEducationPolicyViewSet(ModelViewSet):
+    model = ContinuingEducationPolicy
+    icon = "list-ul"
+    menu_label = _("Continuing-education policy")
+    list_display = ["qualification_level", "hours_required", "cycle_years", "online_hours_cap"]
+    form_fields = ["qualification_level", "hours_required", "cycle_years", "online_hours_cap"]
+
+
+class LearningViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Learning")
+    menu_icon = "group"
+    menu_order = 250
+    items = (
+        EnrollmentViewSet("learning_enrollments"),
+        HourEntryViewSet("learning_hours"),
+        ExternalTrainingViewSet("learning_external_training"),
+        ContinuingEducationPolicyViewSet("learning_ce_policies"),
+    )

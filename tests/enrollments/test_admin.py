@@ -1,0 +1,138 @@
+import pytest
+from django.urls import reverse
+
+from enrollments.models import Enrollment, ExternalTraining, HourEntry
+from tests import factories
+from tests.enrollments import factories as ef
+
+pytestmark = pytest.mark.django_db
+Status = Enrollment.Status
+
+
+@pytest.fixture
+def courses(trainer_user):
+    mine = ef.course(title="我的课程", requires_approval=True)
+    mine.trainers.add(trainer_user)
+    mine.save()
+    theirs = ef.course(title="别人的课程", requires_approval=True)
+    return mine, theirs
+
+
+def test_administrator_lists_and_filters_enrolments(client, admin_user, courses):
+    mine, theirs = courses
+    ef.enrollment(factories.trainee(full_name="甲学员"), mine, status=Status.PENDING)
+    ef.enrollment(factories.trainee(full_name="乙学员"), theirs, status=Status.ACTIVE)
+    client.force_login(admin_user)
+
+    page = client.get(reverse("learning_enrollments:index")).content.decode()
+    assert "甲学员" in page and "乙学员" in page
+    filtered = client.get(reverse("learning_enrollments:index") + "?status=pending")
+    assert "甲学员" in filtered.content.decode()
+    assert "乙学员" not in filtered.content.decode()
+
+
+def test_trainer_sees_and_decides_only_their_courses(client, trainer_user, courses):
+    mine, theirs = courses
+    own = ef.enrollment(factories.trainee(full_name="甲学员"), mine, status=Status.PENDING)
+    other = ef.enrollment(factories.trainee(full_name="乙学员"), theirs, status=Status.PENDING)
+    client.force_login(trainer_user)
+
+    page = client.get(reverse("learning_enrollments:index")).content.decode()
+    assert "甲学员" in page
+    assert "乙学员" not in page
+    assert client.get(reverse("learning_enrollments:inspect", args=[other.pk])).status_code == 404
+
+    client.post(reverse("enrollments_admin:enrollment_decide", args=[other.pk, "approve"]))
+    other.refresh_from_db()
+    assert other.status == Status.PENDING
+
+    client.post(reverse("enrollments_admin:enrollment_decide", args=[own.pk, "approve"]))
+    own.refresh_from_db()
+    assert own.status == Status.ACTIVE
+
+
+def test_reject_action_requires_a_reason(client, admin_user, courses):
+    mine, _theirs = courses
+    enrollment = ef.enrollment(factories.trainee(), mine, status=Status.PENDING)
+    client.force_login(admin_user)
+    url = reverse("enrollments_admin:enrollment_decide", args=[enrollment.pk, "reject"])
+
+    client.post(url, {"reason": ""})
+    enrollment.refresh_from_db()
+    assert enrollment.status == Status.PENDING
+
+    client.post(url, {"reason": "名额已满"})
+    enrollment.refresh_from_db()
+    assert enrollment.status == Status.REJECTED
+
+
+def test_enrolment_records_cannot_be_edited_in_the_admin(client, admin_user, courses):
+    mine, _theirs = courses
+    enrollment = ef.enrollment(factories.trainee(), mine, status=Status.PENDING)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("learning_enrollments:edit", args=[enrollment.pk]), {"status": "active"}
+    )
+    assert response.status_code in (302, 403)
+    enrollment.refresh_from_db()
+    assert enrollment.status == Status.PENDING
+
+
+def test_trainee_ledger_admin_view_and_adjustment(client, admin_user, trainer_user):
+    trainee = factories.trainee()
+    url = reverse("enrollments_admin:trainee_ledger", args=[trainee.pk])
+
+    client.force_login(trainer_user)
+    assert client.get(url).status_code in (302, 403)
+
+    client.force_login(admin_user)
+    assert client.get(url).status_code == 200
+    client.post(url, {"hours": "2.5", "date": "2026-01-15", "description": "补录督导学时"})
+    entry = HourEntry.objects.get(user=trainee)
+    assert entry.source == HourEntry.Source.ADJUSTMENT
+    assert entry.recorded_by == admin_user
+
+
+def test_external_training_review_in_the_admin(client, admin_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from enrollments.services.external_training import external_training_submit
+
+    training = external_training_submit(
+        user=factories.trainee(),
+        title="外部培训",
+        provider="协会",
+        date=__import__("datetime").date(2026, 1, 1),
+        hours=__import__("decimal").Decimal("3"),
+        proof=SimpleUploadedFile("p.pdf", b"%PDF-1.4"),
+    )
+    client.force_login(admin_user)
+    assert (
+        client.get(reverse("learning_external_training:inspect", args=[training.pk])).status_code
+        == 200
+    )
+    client.post(
+        reverse("enrollments_admin:external_training_decide", args=[training.pk, "approve"])
+    )
+    training.refresh_from_db()
+    assert training.status == ExternalTraining.Status.APPROVED
+    assert HourEntry.objects.filter(external_training=training).count() == 1
+
+
+def test_policy_is_editable_by_administrators(client, admin_user):
+    from enrollments.models import ContinuingEducationPolicy
+
+    policy = ContinuingEducationPolicy.objects.get(qualification_level="assistant")
+    client.force_login(admin_user)
+    client.post(
+        reverse("learning_ce_policies:edit", args=[policy.pk]),
+        {
+            "qualification_level": "assistant",
+            "hours_required": "80",
+            "cycle_years": "3",
+            "online_hours_cap": "24",
+        },
+    )
+    policy.refresh_from_db()
+    assert policy.hours_required == 80
+    assert policy.online_hours_cap == 24

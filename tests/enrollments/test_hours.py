@@ -1,0 +1,259 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from academy.models import QualificationLevel, TraineeProfile
+from enrollments.models import ContinuingEducationPolicy, ExternalTraining, HourEntry
+from enrollments.selectors.hours import ce_cycle_for, hours_summary
+from enrollments.services.external_training import (
+    external_training_approve,
+    external_training_reject,
+    external_training_submit,
+)
+from enrollments.services.ledger import hour_entry_adjust, hour_entry_correct
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def entry(user, hours, day, source=HourEntry.Source.CLASSROOM_SESSION):
+    return HourEntry.objects.create(user=user, source=source, hours=Decimal(hours), date=day)
+
+
+def registered_trainee(level=QualificationLevel.ASSISTANT, registered=date(2023, 3, 10)):
+    user = factories.trainee()
+    TraineeProfile.objects.filter(user=user).update(
+        qualification_level=level, registration_date=registered
+    )
+    user.refresh_from_db()
+    return user
+
+
+def test_default_policies_come_from_the_migration():
+    policies = {p.qualification_level: p for p in ContinuingEducationPolicy.objects.all()}
+    assert policies["assistant"].hours_required == 72
+    assert policies["intermediate"].hours_required == 90
+    assert policies["senior"].hours_required == 90
+    assert {p.cycle_years for p in policies.values()} == {3}
+    assert all(p.online_hours_cap is None for p in policies.values())
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 3, 9), (date(2023, 3, 10), date(2026, 3, 9))),
+        (date(2026, 3, 10), (date(2026, 3, 10), date(2029, 3, 9))),
+        (date(2026, 3, 11), (date(2026, 3, 10), date(2029, 3, 9))),
+        (date(2023, 3, 10), (date(2023, 3, 10), date(2026, 3, 9))),
+        (date(2023, 3, 9), None),
+    ],
+)
+def test_cycle_boundaries_at_the_anniversary(today, expected):
+    assert ce_cycle_for(registration_date=date(2023, 3, 10), cycle_years=3, today=today) == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2027, 2, 27), (date(2024, 2, 29), date(2027, 2, 27))),
+        (date(2027, 2, 28), (date(2027, 2, 28), date(2030, 2, 27))),
+        (date(2027, 3, 1), (date(2027, 2, 28), date(2030, 2, 27))),
+        (date(2030, 2, 28), (date(2030, 2, 28), date(2033, 2, 27))),
+    ],
+)
+def test_cycle_from_29_february(today, expected):
+    assert ce_cycle_for(registration_date=date(2024, 2, 29), cycle_years=3, today=today) == expected
+
+
+def test_totals_are_sums_over_the_ledger_including_corrections(admin_user):
+    trainee = registered_trainee()
+    first = entry(trainee, "2.0", date(2026, 1, 5))
+    entry(trainee, "1.5", date(2026, 2, 1), HourEntry.Source.ONLINE_LESSON)
+    entry(trainee, "3.0", date(2025, 6, 1))
+    entry(trainee, "4.0", date(2022, 6, 1))  # before the cycle
+    entry(factories.trainee(), "9.0", date(2026, 1, 5))  # someone else
+    hour_entry_correct(entry_id=first.pk, actor=admin_user, reason="重复录入")
+
+    summary = hours_summary(user=trainee, today=date(2026, 3, 1))
+
+    assert summary.total == Decimal("8.5")
+    assert summary.this_year == Decimal("1.5")
+    assert summary.cycle.start == date(2023, 3, 10)
+    assert summary.cycle.earned == Decimal("4.5")
+    assert summary.cycle.required == Decimal("72")
+    assert summary.cycle.remaining == Decimal("67.5")
+
+
+def test_online_hours_count_up_to_the_policy_cap():
+    ContinuingEducationPolicy.objects.filter(qualification_level="intermediate").update(
+        online_hours_cap=Decimal("30")
+    )
+    trainee = registered_trainee(level=QualificationLevel.INTERMEDIATE)
+    for month in range(1, 5):
+        entry(trainee, "10.0", date(2025, month, 1), HourEntry.Source.ONLINE_LESSON)
+    entry(trainee, "5.0", date(2025, 6, 1), HourEntry.Source.EXTERNAL_TRAINING)
+
+    cycle = hours_summary(user=trainee, today=date(2025, 12, 1)).cycle
+
+    assert cycle.online == Decimal("40")
+    assert cycle.online_counted == Decimal("30")
+    assert cycle.earned == Decimal("35")
+    assert cycle.required == Decimal("90")
+
+
+def test_no_cycle_without_a_registration_date():
+    trainee = factories.trainee()
+    entry(trainee, "3.0", date(2026, 1, 5))
+    summary = hours_summary(user=trainee, today=date(2026, 3, 1))
+    assert summary.cycle is None
+    assert summary.total == Decimal("3.0")
+
+
+def test_a_correction_is_recorded_once(admin_user):
+    trainee = factories.trainee()
+    original = entry(trainee, "2.0", date(2026, 1, 5))
+    correction = hour_entry_correct(entry_id=original.pk, actor=admin_user, reason="录入错误")
+    assert correction.hours == Decimal("-2.0")
+    assert correction.corrects == original
+    with pytest.raises(ValidationError):
+        hour_entry_correct(entry_id=original.pk, actor=admin_user, reason="again")
+
+
+def test_only_administrators_adjust_hours(admin_user, trainer_user):
+    trainee = factories.trainee()
+    with pytest.raises(PermissionDenied):
+        hour_entry_adjust(
+            user=trainee,
+            hours=Decimal("1"),
+            date=date(2026, 1, 1),
+            description="x",
+            actor=trainer_user,
+        )
+    adjustment = hour_entry_adjust(
+        user=trainee,
+        hours=Decimal("1.5"),
+        date=date(2026, 1, 1),
+        description="补录",
+        actor=admin_user,
+    )
+    assert adjustment.source == HourEntry.Source.ADJUSTMENT
+    assert adjustment.recorded_by == admin_user
+
+
+# External training
+
+
+def submit(user, content=PDF, name="proof.pdf", hours="3.0"):
+    return external_training_submit(
+        user=user,
+        title="社区培训",
+        provider="市社工协会",
+        date=date(2026, 1, 10),
+        hours=Decimal(hours),
+        proof=SimpleUploadedFile(name, content),
+    )
+
+
+def test_external_training_approval_credits_hours_once(admin_user):
+    trainee = factories.trainee()
+    training = submit(trainee)
+
+    entry = external_training_approve(training_id=training.pk, actor=admin_user)
+
+    assert entry.source == HourEntry.Source.EXTERNAL_TRAINING
+    assert entry.hours == Decimal("3.0")
+    assert entry.date == date(2026, 1, 10)
+    with pytest.raises(ValidationError):
+        external_training_approve(training_id=training.pk, actor=admin_user)
+    assert HourEntry.objects.filter(user=trainee).count() == 1
+
+
+def test_external_training_rejection_needs_a_reason_and_credits_nothing(admin_user):
+    training = submit(factories.trainee())
+    with pytest.raises(ValidationError):
+        external_training_reject(training_id=training.pk, actor=admin_user, reason="")
+    rejected = external_training_reject(
+        training_id=training.pk, actor=admin_user, reason="证明不清晰"
+    )
+    assert rejected.status == ExternalTraining.Status.REJECTED
+    assert rejected.rejection_reason == "证明不清晰"
+    assert not HourEntry.objects.exists()
+
+
+def test_only_administrators_decide_external_training(trainer_user):
+    training = submit(factories.trainee())
+    with pytest.raises(PermissionDenied):
+        external_training_approve(training_id=training.pk, actor=trainer_user)
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (b"MZ\x90\x00 not a pdf", "proof.pdf"),  # wrong content, right name
+        (PDF, "proof.exe"),  # right content, wrong name
+        (b"%PDF-" + b"0" * (5 * 1024 * 1024), "big.pdf"),  # too large
+    ],
+)
+def test_proof_files_are_checked_by_content_and_size(content, name):
+    with pytest.raises(ValidationError):
+        submit(factories.trainee(), content=content, name=name)
+    assert not ExternalTraining.objects.exists()
+
+
+def test_png_proof_is_accepted():
+    assert submit(factories.trainee(), content=PNG, name="photo.PNG").pk
+
+
+def test_submission_form_view(client):
+    trainee = factories.trainee()
+    client.force_login(trainee)
+    response = client.post(
+        reverse("enrollments:external_training_new"),
+        {
+            "title": "督导培训",
+            "provider": "区社工协会",
+            "date": "2026-01-10",
+            "hours": "2.5",
+            "proof": SimpleUploadedFile("proof.pdf", PDF),
+        },
+    )
+    assert response.status_code == 302
+    training = ExternalTraining.objects.get()
+    assert training.user == trainee
+    assert training.status == ExternalTraining.Status.SUBMITTED
+
+
+def test_proof_is_served_only_to_its_owner_and_administrators(client, admin_user):
+    owner = factories.trainee()
+    training = submit(owner)
+    url = reverse("enrollments:external_training_proof", args=[training.pk])
+
+    client.force_login(factories.trainee())
+    assert client.get(url).status_code == 404
+    client.force_login(owner)
+    assert client.get(url).status_code == 200
+    client.force_login(admin_user)
+    assert client.get(url).status_code == 200
+
+
+def test_ledger_page_lists_only_the_visitors_entries(client):
+    owner, other = factories.trainee(), factories.trainee()
+    HourEntry.objects.create(
+        user=owner, source=HourEntry.Source.ADJUSTMENT, hours=Decimal("1.5"), description="本人学时"
+    )
+    HourEntry.objects.create(
+        user=other, source=HourEntry.Source.ADJUSTMENT, hours=Decimal("7.0"), description="他人学时"
+    )
+    client.force_login(owner)
+
+    page = client.get(reverse("enrollments:ledger")).content.decode()
+
+    assert "本人学时" in page
+    assert "他人学时" not in page
