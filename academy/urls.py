@@ -15,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("academy.account_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("attendance/", include("enrollments.urls_attendance")),
     path(
         "django-rq/",
         include(

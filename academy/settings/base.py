@@ -182,3 +182,6 @@ CJK_FONT_SEARCH_PATHS = [
     "/System/Library/Fonts/STHeiti Light.ttc",
     "C:/Windows/Fonts/simhei.ttf",
 ]
+
+# Attendance exports with more rows than this run as a background job.
+ATTENDANCE_EXPORT_ASYNC_ROWS = env_int("ATTENDANCE_EXPORT_ASYNC_ROWS", 20000)

@@ -8,6 +8,7 @@ from academy.demo import DEMO_LOGINS
 DEMO_STEPS = [
     "academy.demo.seed_people",
     "academy.demo.seed_site",
+    "enrollments.demo_attendance.seed_attendance",
 ]
 
 
