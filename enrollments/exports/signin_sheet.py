@@ -1,6 +1,7 @@
 """The printable sign-in sheet (签到表) of a session: A4 portrait, CJK font embedded."""
 
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,17 +23,20 @@ def signin_sheet_pdf(*, session, roster: list[dict]) -> bytes:
     starts = timezone.localtime(session.starts_at)
     ends = timezone.localtime(session.ends_at)
     place = session.place or session.meeting_url or "—"
+    title = _("Sign-in sheet")
+    course_label, session_label, place_label = _("Course"), _("Session"), _("Place")
+    time_label, hours_label = _("Time"), _("Class-hours")
     story = [
-        Paragraph(_("Sign-in sheet"), title_style),
+        Paragraph(title, title_style),
         Spacer(1, 4 * mm),
-        Paragraph(f"{_('Course')}: {session.course.title}", meta_style),
-        Paragraph(f"{_('Session')}: {session.title}", meta_style),
+        Paragraph(escape(f"{course_label}: {session.course.title}"), meta_style),
+        Paragraph(escape(f"{session_label}: {session.title}"), meta_style),
         Paragraph(
-            f"{_('Time')}: {starts:%Y-%m-%d %H:%M} – {ends:%H:%M}"
-            f"　{_('Class-hours')}: {session.class_hours}",
+            f"{time_label}: {starts:%Y-%m-%d %H:%M} – {ends:%H:%M}"
+            f"　{hours_label}: {session.class_hours}",
             meta_style,
         ),
-        Paragraph(f"{_('Place')}: {place}", meta_style),
+        Paragraph(escape(f"{place_label}: {place}"), meta_style),
         Spacer(1, 4 * mm),
     ]
     rows = [[_("No."), _("Name"), _("Organisation"), _("Phone (last 4)"), _("Signature")]]
@@ -40,8 +44,8 @@ def signin_sheet_pdf(*, session, roster: list[dict]) -> bytes:
         rows.append(
             [
                 str(number),
-                Paragraph(entry["user"].full_name, cell_style),
-                Paragraph(str(entry["organization"] or ""), cell_style),
+                Paragraph(escape(entry["user"].full_name), cell_style),
+                Paragraph(escape(str(entry["organization"] or "")), cell_style),
                 entry["phone_tail"],
                 "",
             ]
@@ -73,7 +77,7 @@ def signin_sheet_pdf(*, session, roster: list[dict]) -> bytes:
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title=f"{_('Sign-in sheet')} · {session.course.title} · {session.title}",
+        title=f"{title} · {session.course.title} · {session.title}",
     )
     document.build(story)
     return buffer.getvalue()

@@ -362,6 +362,6 @@ def test_roll_call_page_queries_do_not_grow(
             )
     client.force_login(trainer_user)
 
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(18):
         response = client.get(reverse("attendance:roll_call", args=[session.pk]))
     assert response.text.count('class="att-trainee"') == size
