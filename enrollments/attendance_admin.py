@@ -1,6 +1,7 @@
 """The administrators' Attendance menu: sessions and locking, records, exports, hours
 summary and the import of live-online participant lists."""
 
+import tempfile
 from datetime import timedelta
 
 from django.contrib import messages
@@ -12,9 +13,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -121,7 +121,9 @@ def session_lock_toggle(request, session_id: int):
     session = get_object_or_404(ClassSession, pk=session_id)
     if request.POST.get("action") == "unlock":
         session_attendance_unlock(session=session, user=request.user)
-        messages.success(request, _("Attendance for %(session)s is unlocked.") % {"session": session})
+        messages.success(
+            request, _("Attendance for %(session)s is unlocked.") % {"session": session}
+        )
     else:
         session_attendance_lock(session=session, user=request.user)
         messages.success(request, _("Attendance for %(session)s is locked.") % {"session": session})
@@ -159,9 +161,7 @@ def export(request):
             )
             response["Content-Disposition"] = f'attachment; filename="attendance-{stamp}.csv"'
             return response
-        import tempfile
-
-        output = tempfile.TemporaryFile()
+        output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         attendance_export_file_write(
             output, export_format=export_format, language=language, filters=filters
         )
@@ -199,10 +199,8 @@ def export_download(request, export_id: int):
 def hours_summary(request):
     form = HoursSummaryForm(request.GET or None)
     if request.GET and form.is_valid():
-        import tempfile
-
         data = form.cleaned_data
-        output = tempfile.TemporaryFile()
+        output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         hours_summary_file_write(
             output,
             language=get_language(),
@@ -248,9 +246,7 @@ def import_attendance(request):
                     )
     else:
         form = AttendanceImportForm()
-    return _render(
-        request, "import.html", _("Import attendance"), {"form": form, "result": result}
-    )
+    return _render(request, "import.html", _("Import attendance"), {"form": form, "result": result})
 
 
 admin_urlpatterns = [
@@ -291,7 +287,10 @@ def attendance_menu_item():
             order=200,
         ),
         AdministratorMenuItem(
-            _("Export attendance"), reverse("attendance_admin:export"), icon_name="download", order=300
+            _("Export attendance"),
+            reverse("attendance_admin:export"),
+            icon_name="download",
+            order=300,
         ),
         AdministratorMenuItem(
             _("Export jobs"), reverse("attendance_admin:jobs"), icon_name="cogs", order=400
@@ -303,7 +302,10 @@ def attendance_menu_item():
             order=500,
         ),
         AdministratorMenuItem(
-            _("Import attendance"), reverse("attendance_admin:import"), icon_name="upload", order=600
+            _("Import attendance"),
+            reverse("attendance_admin:import"),
+            icon_name="upload",
+            order=600,
         ),
         MenuItem(
             _("Roll call (phone)"), reverse("attendance:sessions"), icon_name="user", order=700

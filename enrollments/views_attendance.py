@@ -194,7 +194,9 @@ def checkin(request, session_id: int):
         code = request.POST.get("code", "").strip() if not token else ""
         if token or form.is_valid():
             try:
-                attendance = checkin_record(session=session, user=request.user, token=token, code=code)
+                attendance = checkin_record(
+                    session=session, user=request.user, token=token, code=code
+                )
             except CheckinRefused as refusal:
                 messages.error(request, refusal.messages[0])
             else:
@@ -238,7 +240,8 @@ def checkin_by_code(request):
         candidates.sort(key=lambda session: session.course_id not in enrolled_course_ids)
         if not candidates:
             messages.error(
-                request, _("This check-in code is not valid or has expired. Check the screen again.")
+                request,
+                _("This check-in code is not valid or has expired. Check the screen again."),
             )
         else:
             session = candidates[0]

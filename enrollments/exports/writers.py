@@ -9,7 +9,6 @@ import csv
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
-from io import BytesIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -150,9 +149,8 @@ def attendance_csv_stream(values, *, language: str) -> Iterator[bytes]:
     """The attendance export as CSV bytes; headers and statuses in ``language``."""
     with override(language):
         headers = attendance_headers()
-    # Translate lazily per chunk: the generator may run after the request's language is reset.
-    for chunk in csv_stream(headers, _translated(values, language)):
-        yield chunk
+    # Statuses are translated inside the generator: it runs after the view has returned.
+    yield from csv_stream(headers, _translated(values, language))
 
 
 def _translated(values, language: str) -> Iterator[list]:
@@ -203,9 +201,3 @@ def hours_summary_xlsx_write(output, values, *, language: str, title: str) -> in
 
     with override(language):
         return xlsx_write(output, title=title, headers=hours_summary_headers(), rows=rows())
-
-
-def xlsx_bytes(write, *args, **kwargs) -> bytes:
-    buffer = BytesIO()
-    write(buffer, *args, **kwargs)
-    return buffer.getvalue()

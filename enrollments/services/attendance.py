@@ -26,9 +26,7 @@ class AttendanceLocked(ValidationError):
     pass
 
 
-def attendance_hours_for(
-    *, status: str, session: ClassSession, rule: AttendanceRule
-) -> Decimal:
+def attendance_hours_for(*, status: str, session: ClassSession, rule: AttendanceRule) -> Decimal:
     """Class-hours a status earns: all of the session's for present, a share for late or
     left early, none for excused or absent. Rounded half up to one decimal."""
     hours = Decimal(session.class_hours)

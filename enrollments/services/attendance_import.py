@@ -24,7 +24,15 @@ from enrollments.services.attendance import attendance_set
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 NAME_HEADERS = {"name", "full name", "姓名", "名字", "参会者", "用户名"}
 PHONE_HEADERS = {"phone", "mobile", "mobile phone", "手机", "手机号", "手机号码", "电话"}
-MINUTES_HEADERS = {"minutes", "minutes attended", "duration", "时长", "参会时长", "分钟", "时长(分钟)"}
+MINUTES_HEADERS = {
+    "minutes",
+    "minutes attended",
+    "duration",
+    "时长",
+    "参会时长",
+    "分钟",
+    "时长(分钟)",
+}
 
 
 @dataclass
@@ -75,11 +83,13 @@ def attendance_import_parse(*, session: ClassSession, data: bytes) -> ImportResu
     def find(names):
         return next((i for i, name in enumerate(columns) if name in names), None)
 
-    name_col, phone_col, minutes_col = find(NAME_HEADERS), find(PHONE_HEADERS), find(MINUTES_HEADERS)
+    name_col, phone_col, minutes_col = (
+        find(NAME_HEADERS),
+        find(PHONE_HEADERS),
+        find(MINUTES_HEADERS),
+    )
     if minutes_col is None or (name_col is None and phone_col is None):
-        raise ValidationError(
-            _("The first row must name the columns: name or phone, and minutes.")
-        )
+        raise ValidationError(_("The first row must name the columns: name or phone, and minutes."))
     rule = attendance_rule_get()
     enrollments = list(
         Enrollment.objects.filter(

@@ -22,7 +22,9 @@ def curriculum():
     existing = CurriculumPage.objects.filter(code="att-newcomer").first()
     if existing:
         return existing
-    page = CurriculumPage(title="新人培育", slug="att-newcomer", code="att-newcomer", track="newcomer")
+    page = CurriculumPage(
+        title="新人培育", slug="att-newcomer", code="att-newcomer", track="newcomer"
+    )
     catalog.add_child(instance=page)
     return page
 

@@ -233,9 +233,7 @@ def test_walk_in_creates_and_enrols_beyond_capacity(trainer_user, organization):
 def test_walk_in_finds_existing_trainee_by_phone(classroom, trainer_user):
     course, session = classroom
     trainee = factories.trainee(phone="13611112222")
-    withdrawn = af.enrollment(
-        course_page=course, user=trainee, status=Enrollment.Status.WITHDRAWN
-    )
+    withdrawn = af.enrollment(course_page=course, user=trainee, status=Enrollment.Status.WITHDRAWN)
 
     result = walk_in_enroll(session=session, user=trainer_user, phone="13611112222")
 

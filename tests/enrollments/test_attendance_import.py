@@ -27,7 +27,11 @@ def online():
     )
     people = {
         name: af.enrollment(course_page=course, full_name=name, phone=phone)
-        for name, phone in [("张三", "13700000001"), ("李四", "13700000002"), ("王五", "13700000003")]
+        for name, phone in [
+            ("张三", "13700000001"),
+            ("李四", "13700000002"),
+            ("王五", "13700000003"),
+        ]
     }
     return session, people
 
@@ -43,7 +47,10 @@ def test_clean_file_is_imported_with_statuses_by_minutes(online, admin_user):
 
     assert result.errors == []
     assert result.written == 3
-    marks = {a.enrollment.user.full_name: a for a in Attendance.objects.select_related("enrollment__user")}
+    marks = {
+        a.enrollment.user.full_name: a
+        for a in Attendance.objects.select_related("enrollment__user")
+    }
     assert marks["张三"].status == S.PRESENT and marks["张三"].minutes_attended == 95
     assert marks["李四"].status == S.LEFT_EARLY
     assert marks["王五"].status == S.ABSENT

@@ -210,7 +210,9 @@ def test_check_out_at_the_end_keeps_present(setup):
 def test_trainer_can_correct_a_check_in(setup, trainer_user):
     session, trainee = setup
     now = session.starts_at
-    attendance = checkin_record(session=session, user=trainee, token=token_at(session, now), now=now)
+    attendance = checkin_record(
+        session=session, user=trainee, token=token_at(session, now), now=now
+    )
 
     attendance_roll_call_mark(
         session=session, enrollment_id=attendance.enrollment_id, status=S.ABSENT, user=trainer_user
@@ -267,5 +269,8 @@ def test_check_in_screen_shows_qr_and_code(client, setup, trainer_user):
 
     assert page.status_code == 200
     assert "<svg" in page.text
-    assert state["code"] in (code_at(session, timezone.now()), code_at(session, timezone.now() - timedelta(minutes=1)))
+    assert state["code"] in (
+        code_at(session, timezone.now()),
+        code_at(session, timezone.now() - timedelta(minutes=1)),
+    )
     assert f"?t={session.pk}." in state["checkin_url"]

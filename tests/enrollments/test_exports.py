@@ -27,7 +27,7 @@ HEADERS = {
 
 @pytest.fixture
 def records(trainer_user):
-    course = af.course(trainers=[trainer_user], title="=HYPERLINK(\"http://x\")课程")
+    course = af.course(trainers=[trainer_user], title='=HYPERLINK("http://x")课程')
     starts = timezone.make_aware(datetime(2026, 10, 12, 9, 0))
     session = af.session(course_page=course, starts_at=starts, place="+3 楼", hours="3")
     names = ["张三", "-李四", "@王五", "\t赵六", "\r钱七"]
@@ -241,11 +241,15 @@ def test_job_runs_once(admin_user, records, django_capture_on_commit_callbacks):
 def test_hours_summary_xlsx(client, admin_user, records):
     trainee = Attendance.objects.filter(session=records, status=S.PRESENT).get().enrollment.user
     HourEntry.objects.create(
-        user=trainee, source=HourEntry.Source.ONLINE_LESSON, hours=Decimal("2.5"),
+        user=trainee,
+        source=HourEntry.Source.ONLINE_LESSON,
+        hours=Decimal("2.5"),
         date=date(2026, 10, 20),
     )
     HourEntry.objects.create(
-        user=trainee, source=HourEntry.Source.ONLINE_LESSON, hours=Decimal("9"),
+        user=trainee,
+        source=HourEntry.Source.ONLINE_LESSON,
+        hours=Decimal("9"),
         date=date(2027, 1, 20),
     )
     client.force_login(admin_user)
