@@ -363,3 +363,18 @@ def test_roll_call_page_queries_do_not_grow(
     with django_assert_max_num_queries(18):
         response = client.get(reverse("attendance:roll_call", args=[session.pk]))
     assert response.text.count('class="att-trainee"') == size
+
+
+def test_demo_attendance_is_idempotent(trainer_user):
+    from enrollments.demo_attendance import seed_attendance
+
+    assert seed_attendance() == 0
+    course = af.course(trainers=[trainer_user])
+    af.session(course_page=course, starts_at=timezone.now() - timezone.timedelta(hours=1))
+    for _index in range(3):
+        af.enrollment(course_page=course)
+
+    assert seed_attendance() == 3
+    counts = (Attendance.objects.count(), HourEntry.objects.count())
+    assert seed_attendance() == 0
+    assert (Attendance.objects.count(), HourEntry.objects.count()) == counts

@@ -279,3 +279,18 @@ def test_signin_sheet_pdf(client, trainer_user, records):
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "张三" in text and "钱七" in text
     assert "签到表" in text
+
+
+def test_admin_attendance_pages_render(client, admin_user, records):
+    client.force_login(admin_user)
+    for name in ("sessions", "export", "jobs", "hours_summary", "import"):
+        response = client.get(reverse(f"attendance_admin:{name}"))
+        assert response.status_code == 200, name
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+    records_page = client.get(reverse("attendance_records:index"))
+    assert records_page.status_code == 200
+    assert "张三" in records_page.text
+
+    client.post(reverse("attendance_admin:lock", args=[records.pk]), {"action": "lock"})
+    records.refresh_from_db()
+    assert records.attendance_locked_at is not None
