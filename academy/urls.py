@@ -25,6 +25,7 @@ urlpatterns = [
         "favicon.ico", RedirectView.as_view(url=static_url("academy/favicon.svg"), permanent=True)
     ),
     path("certificates/", include("enrollments.urls_certificates")),
+    path("attendance/", include("enrollments.urls_attendance")),
     path(
         "django-rq/",
         include(

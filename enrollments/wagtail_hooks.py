@@ -2,12 +2,23 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permissions import register_permission_policy
 
 from academy.roles import is_administrator
 
 from . import admin_urls, admin_views_certificates
+from .attendance_admin import (
+    ReadOnlyPolicy,
+    admin_urlpatterns,
+    attendance_menu_item,
+    attendance_record_viewset,
+    trainer_roll_call_menu_item,
+)
+from .models import Attendance
 from .viewsets import LearningViewSetGroup
 from .viewsets_certificates import CertificateViewSetGroup
+
+register_permission_policy(Attendance, ReadOnlyPolicy(Attendance))
 
 
 @hooks.register("register_admin_viewset")
@@ -61,3 +72,23 @@ def register_certificate_bundles_menu_item():
         icon_name="download",
         order=270,
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_attendance_record_viewset():
+    return attendance_record_viewset
+
+
+@hooks.register("register_admin_urls")
+def register_attendance_admin_urls():
+    return [path("attendance/", include((admin_urlpatterns, "attendance_admin")))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_attendance_menu_item():
+    return attendance_menu_item()
+
+
+@hooks.register("register_admin_menu_item")
+def register_trainer_roll_call_menu_item():
+    return trainer_roll_call_menu_item()

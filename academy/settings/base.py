@@ -190,3 +190,5 @@ CERTIFICATE_SERIAL_PREFIX = env_str("CERTIFICATE_SERIAL_PREFIX", "GC")
 CERTIFICATE_MAX_ATTEMPTS = env_int("CERTIFICATE_MAX_ATTEMPTS", 5)
 # Wait before each retry of a failed certificate job (seconds), then the last value again.
 CERTIFICATE_RETRY_BACKOFF_SECONDS = [30, 120, 600, 1800]
+# Attendance exports with more rows than this run as a background job.
+ATTENDANCE_EXPORT_ASYNC_ROWS = env_int("ATTENDANCE_EXPORT_ASYNC_ROWS", 20000)

@@ -1,4 +1,4 @@
-from .attendance import Attendance
+from .attendance import Attendance, AttendanceRule
 from .certificates import (
     Certificate,
     CertificateBundle,
@@ -8,12 +8,15 @@ from .certificates import (
     HoursRecord,
 )
 from .enrollment import Enrollment, LessonProgress
+from .exports import AttendanceExport
 from .external import ExternalTraining
 from .ledger import HourEntry
 from .policy import ContinuingEducationPolicy
 
 __all__ = [
     "Attendance",
+    "AttendanceExport",
+    "AttendanceRule",
     "Certificate",
     "CertificateBundle",
     "CertificateEvent",

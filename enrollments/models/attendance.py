@@ -1,6 +1,16 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+SHARE_FIELD = {
+    "max_digits": 3,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(0), MaxValueValidator(1)],
+}
 
 
 class Attendance(models.Model):
@@ -39,6 +49,10 @@ class Attendance(models.Model):
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
     minutes_attended = models.PositiveIntegerField(_("minutes attended"), null=True, blank=True)
+    # Mirrors the net of this mark's entries in the hours ledger, which stays the record.
+    hours_credited = models.DecimalField(
+        _("class-hours credited"), max_digits=6, decimal_places=1, default=Decimal("0")
+    )
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -52,12 +66,59 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
+        ordering = ["session", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "enrollment"], name="enrollments_one_attendance_per_session"
             )
         ]
-        indexes = [models.Index(fields=["enrollment", "status"])]
+        indexes = [
+            models.Index(fields=["enrollment", "status"]),
+            models.Index(fields=["session", "status"]),
+        ]
 
     def __str__(self):
         return f"{self.enrollment.user} · {self.session} · {self.get_status_display()}"
+
+
+@register_setting(icon="time")
+class AttendanceRule(BaseSiteSetting):
+    """How attendance turns into class-hours, and when check-in is open."""
+
+    late_share = models.DecimalField(
+        _("share of hours for late arrival"),
+        default=Decimal("0.5"),
+        help_text=_("0 to 1; a late trainee is credited this share of the session's hours."),
+        **SHARE_FIELD,
+    )
+    left_early_share = models.DecimalField(
+        _("share of hours for leaving early"),
+        default=Decimal("0.5"),
+        help_text=_("0 to 1; a trainee who left early is credited this share."),
+        **SHARE_FIELD,
+    )
+    checkin_opens_minutes = models.PositiveIntegerField(
+        _("check-in opens (minutes before the start)"), default=30
+    )
+    grace_minutes = models.PositiveIntegerField(
+        _("grace time (minutes)"),
+        default=10,
+        help_text=_(
+            "A check-in later than this after the start is marked late; a check-out earlier "
+            "than this before the end is marked as leaving early."
+        ),
+    )
+    import_present_percent = models.PositiveSmallIntegerField(
+        _("imported: present from (% of the session)"),
+        default=80,
+        validators=[MaxValueValidator(100)],
+    )
+    import_partial_percent = models.PositiveSmallIntegerField(
+        _("imported: left early from (% of the session)"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Below this share of the session's length the trainee is absent."),
+    )
+
+    class Meta:
+        verbose_name = _("attendance rules")

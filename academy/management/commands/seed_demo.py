@@ -10,6 +10,7 @@ DEMO_STEPS = [
     "academy.demo.seed_site",
     "courses.demo.seed_courses",
     "enrollments.demo.seed_enrollments",
+    "enrollments.demo_attendance.seed_attendance",
     "enrollments.demo_certificates.seed_certificates",
 ]
 

@@ -1,0 +1,322 @@
+"""The administrators' Attendance menu: sessions and locking, records, exports, hours
+summary and the import of live-online participant lists."""
+
+import tempfile
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from academy.roles import is_administrator, is_trainer
+from courses.models import ClassSession
+from enrollments.exports.writers import attendance_csv_stream
+from enrollments.forms_attendance import (
+    AttendanceExportForm,
+    AttendanceImportForm,
+    HoursSummaryForm,
+)
+from enrollments.models import Attendance, AttendanceExport
+from enrollments.selectors.attendance import attendance_export_rows
+from enrollments.services.attendance import session_attendance_lock, session_attendance_unlock
+from enrollments.services.attendance_import import attendance_import
+from enrollments.services.exports import (
+    attendance_export_file_write,
+    attendance_export_needs_job,
+    attendance_export_request,
+    hours_summary_file_write,
+)
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Attendance is changed only through the roll call, check-in and import, which keep
+    the hours ledger right; the admin lists and inspects it."""
+
+    def user_has_permission(self, user, action):
+        if action in ("add", "change", "delete"):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+
+class AttendanceRecordViewSet(ModelViewSet):
+    model = Attendance
+    icon = "tasks"
+    menu_label = gettext_lazy("Attendance records")
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["enrollment", "session", "status", "hours_credited", "method", "checked_in_at"]
+    list_filter = ["status", "method"]
+    form_fields = ["status"]
+    inspect_view_fields = [
+        "session",
+        "enrollment",
+        "status",
+        "method",
+        "hours_credited",
+        "checked_in_at",
+        "checked_out_at",
+        "minutes_attended",
+        "marked_by",
+        "updated_at",
+    ]
+
+    def get_queryset(self, request):
+        return Attendance.objects.select_related(
+            "enrollment__user", "enrollment__course", "session__course"
+        )
+
+
+attendance_record_viewset = AttendanceRecordViewSet("attendance_records")
+
+
+def _administrator_only(view):
+    def wrapped(request, *args, **kwargs):
+        if not is_administrator(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _render(request, template, title, context):
+    context = {"page_title": title, "header_icon": "tasks", **context}
+    return TemplateResponse(request, f"enrollments/attendance_admin/{template}", context)
+
+
+@_administrator_only
+def session_index(request):
+    since = timezone.now() - timedelta(days=int(request.GET.get("days", "60") or 60))
+    sessions = (
+        ClassSession.objects.filter(starts_at__gte=since)
+        .select_related("course", "trainer")
+        .order_by("-starts_at", "-pk")
+    )
+    page = Paginator(sessions, 50).get_page(request.GET.get("p"))
+    return _render(request, "sessions.html", _("Sessions"), {"page": page})
+
+
+@_administrator_only
+@require_POST
+def session_lock_toggle(request, session_id: int):
+    session = get_object_or_404(ClassSession, pk=session_id)
+    if request.POST.get("action") == "unlock":
+        session_attendance_unlock(session=session, user=request.user)
+        messages.success(
+            request, _("Attendance for %(session)s is unlocked.") % {"session": session}
+        )
+    else:
+        session_attendance_lock(session=session, user=request.user)
+        messages.success(request, _("Attendance for %(session)s is locked.") % {"session": session})
+    return redirect("attendance_admin:sessions")
+
+
+def _trainee_id(phone: str):
+    if not phone:
+        return None
+    user = get_user_model().objects.filter(phone=phone.strip()).only("pk").first()
+    return user.pk if user else -1
+
+
+@_administrator_only
+def export(request):
+    form = AttendanceExportForm(request.GET or None)
+    if request.GET and form.is_valid():
+        filters = form.export_filters(trainee_id=_trainee_id(form.cleaned_data["trainee_phone"]))
+        export_format = form.cleaned_data["format"]
+        language = get_language()
+        if attendance_export_needs_job(filters=filters):
+            attendance_export_request(
+                user=request.user, export_format=export_format, language=language, filters=filters
+            )
+            messages.success(
+                request,
+                _("The export is large, so it is being prepared in the background."),
+            )
+            return redirect("attendance_admin:jobs")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if export_format == AttendanceExport.Format.CSV:
+            response = StreamingHttpResponse(
+                attendance_csv_stream(attendance_export_rows(**filters), language=language),
+                content_type="text/csv; charset=utf-8",
+            )
+            response["Content-Disposition"] = f'attachment; filename="attendance-{stamp}.csv"'
+            return response
+        output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        attendance_export_file_write(
+            output, export_format=export_format, language=language, filters=filters
+        )
+        output.seek(0)
+        return FileResponse(
+            output,
+            as_attachment=True,
+            filename=f"attendance-{stamp}.xlsx",
+            content_type=XLSX_CONTENT_TYPE,
+        )
+    return _render(request, "export.html", _("Export attendance"), {"form": form})
+
+
+@_administrator_only
+def export_jobs(request):
+    jobs = AttendanceExport.objects.filter(requested_by=request.user)[:50]
+    return _render(request, "jobs.html", _("Export jobs"), {"jobs": jobs})
+
+
+@_administrator_only
+def export_download(request, export_id: int):
+    job = get_object_or_404(AttendanceExport, pk=export_id, requested_by=request.user)
+    if job.status != AttendanceExport.Status.DONE or not job.file:
+        raise Http404
+    content_type = XLSX_CONTENT_TYPE if job.format == "xlsx" else "text/csv; charset=utf-8"
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=f"attendance-{job.pk}.{job.format}",
+        content_type=content_type,
+    )
+
+
+@_administrator_only
+def hours_summary(request):
+    form = HoursSummaryForm(request.GET or None)
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        hours_summary_file_write(
+            output,
+            language=get_language(),
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            organization_id=data["organization"].pk if data["organization"] else None,
+        )
+        output.seek(0)
+        return FileResponse(
+            output,
+            as_attachment=True,
+            filename=f"hours-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}.xlsx",
+            content_type=XLSX_CONTENT_TYPE,
+        )
+    return _render(request, "hours_summary.html", _("Hours summary"), {"form": form})
+
+
+@_administrator_only
+def import_attendance(request):
+    result = None
+    if request.method == "POST":
+        form = AttendanceImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            session = form.cleaned_data["session"]
+            try:
+                result = attendance_import(
+                    session=session,
+                    data=form.cleaned_data["file"].read(),
+                    user=request.user,
+                    only_good_rows=form.cleaned_data["only_good_rows"],
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                if result.written:
+                    messages.success(
+                        request,
+                        _("%(count)d attendance records imported.") % {"count": result.written},
+                    )
+                elif result.errors:
+                    messages.error(
+                        request, _("Nothing was imported: correct the rows below and try again.")
+                    )
+    else:
+        form = AttendanceImportForm()
+    return _render(request, "import.html", _("Import attendance"), {"form": form, "result": result})
+
+
+admin_urlpatterns = [
+    path("sessions/", session_index, name="sessions"),
+    path("sessions/<int:session_id>/lock/", session_lock_toggle, name="lock"),
+    path("export/", export, name="export"),
+    path("export/jobs/", export_jobs, name="jobs"),
+    path("export/jobs/<int:export_id>/download/", export_download, name="download"),
+    path("hours/", hours_summary, name="hours_summary"),
+    path("import/", import_attendance, name="import"),
+]
+
+
+class AdministratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_administrator(request.user)
+
+
+class AdministratorSubmenu(SubmenuMenuItem):
+    def is_shown(self, request):
+        return is_administrator(request.user)
+
+
+class TrainerMenuItem(MenuItem):
+    def is_shown(self, request):
+        return is_trainer(request.user) and not is_administrator(request.user)
+
+
+def attendance_menu_item():
+    items = [
+        AdministratorMenuItem(
+            _("Sessions"), reverse("attendance_admin:sessions"), icon_name="date", order=100
+        ),
+        AdministratorMenuItem(
+            _("Attendance records"),
+            reverse(attendance_record_viewset.get_url_name("index")),
+            icon_name="list-ul",
+            order=200,
+        ),
+        AdministratorMenuItem(
+            _("Export attendance"),
+            reverse("attendance_admin:export"),
+            icon_name="download",
+            order=300,
+        ),
+        AdministratorMenuItem(
+            _("Export jobs"), reverse("attendance_admin:jobs"), icon_name="cogs", order=400
+        ),
+        AdministratorMenuItem(
+            _("Hours summary"),
+            reverse("attendance_admin:hours_summary"),
+            icon_name="table",
+            order=500,
+        ),
+        AdministratorMenuItem(
+            _("Import attendance"),
+            reverse("attendance_admin:import"),
+            icon_name="upload",
+            order=600,
+        ),
+        MenuItem(
+            _("Roll call (phone)"), reverse("attendance:sessions"), icon_name="user", order=700
+        ),
+    ]
+    return AdministratorSubmenu(
+        gettext_lazy("Attendance"), Menu(items=items), icon_name="tasks", order=350
+    )
+
+
+def trainer_roll_call_menu_item():
+    return TrainerMenuItem(
+        gettext_lazy("Roll call"), reverse("attendance:sessions"), icon_name="tasks", order=350
+    )

@@ -1,0 +1,203 @@
+"""Writers for the attendance export, the hours summary and the sign-in sheet.
+
+Rows come from ``.iterator()`` over value tuples: memory stays flat whatever the
+number of rows. The CSV is produced as a generator of bytes; the XLSX goes
+through openpyxl's write-only workbook into a file object.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from enrollments.models import Attendance
+
+CHUNK_SIZE = 2000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+XLSX_DATE_FORMAT = "yyyy-mm-dd"
+XLSX_TIME_FORMAT = "hh:mm"
+XLSX_HOURS_FORMAT = "0.0"
+
+
+def neutralise(value):
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def attendance_headers() -> list[str]:
+    return [
+        _("Trainee"),
+        _("Mobile phone"),
+        _("Organisation"),
+        _("Course"),
+        _("Session"),
+        _("Date"),
+        _("Starts"),
+        _("Ends"),
+        _("Place"),
+        _("Status"),
+        _("Class-hours credited"),
+        _("Checked in"),
+        _("Check-in method"),
+    ]
+
+
+def _attendance_typed_rows(values: Iterable[tuple]) -> Iterator[list]:
+    """Value tuples from ``attendance_export_rows`` as typed cells in local time."""
+    statuses = dict(Attendance.Status.choices)
+    methods = dict(Attendance.Method.choices)
+    for (
+        full_name,
+        phone,
+        organization,
+        course,
+        session,
+        starts_at,
+        ends_at,
+        place,
+        status,
+        hours,
+        checked_in_at,
+        method,
+    ) in values:
+        starts = timezone.localtime(starts_at)
+        ends = timezone.localtime(ends_at)
+        checked_in = timezone.localtime(checked_in_at) if checked_in_at else None
+        yield [
+            full_name,
+            phone,
+            organization or "",
+            course,
+            session,
+            starts.date(),
+            starts.replace(tzinfo=None),
+            ends.replace(tzinfo=None),
+            place,
+            str(statuses.get(status, status)),
+            Decimal(hours),
+            checked_in.replace(tzinfo=None) if checked_in else None,
+            str(methods.get(method, method)),
+        ]
+
+
+def _csv_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(DATETIME_FORMAT)
+    return neutralise(str(value))
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_stream(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
+    """UTF-8 with a byte-order mark so that Excel reads Chinese; one chunk per row."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff".encode()
+    yield writer.writerow([neutralise(header) for header in headers]).encode()
+    for row in rows:
+        yield writer.writerow([_csv_text(value) for value in row]).encode()
+
+
+def _xlsx_cell(sheet, value):
+    if isinstance(value, str):
+        return neutralise(value)
+    cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
+    if isinstance(value, datetime):
+        cell.number_format = XLSX_DATETIME_FORMAT
+    elif hasattr(value, "isoformat") and not isinstance(value, datetime):
+        cell.number_format = XLSX_DATE_FORMAT
+    elif isinstance(value, Decimal):
+        cell.number_format = XLSX_HOURS_FORMAT
+    return cell
+
+
+def xlsx_write(output, *, title: str, headers: list[str], rows: Iterable[list]) -> int:
+    """Write a one-sheet workbook to ``output``; returns the number of data rows."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=neutralise(header))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    count = 0
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        count += 1
+    workbook.save(output)
+    return count
+
+
+def attendance_csv_stream(values, *, language: str) -> Iterator[bytes]:
+    """The attendance export as CSV bytes; headers and statuses in ``language``."""
+    with override(language):
+        headers = attendance_headers()
+    # Statuses are translated inside the generator: it runs after the view has returned.
+    yield from csv_stream(headers, _translated(values, language))
+
+
+def _translated(values, language: str) -> Iterator[list]:
+    with override(language):
+        yield from _attendance_typed_rows(values.iterator(chunk_size=CHUNK_SIZE))
+
+
+def attendance_xlsx_write(output, values, *, language: str) -> int:
+    with override(language):
+        return xlsx_write(
+            output,
+            title=_("Attendance"),
+            headers=attendance_headers(),
+            rows=_attendance_typed_rows(values.iterator(chunk_size=CHUNK_SIZE)),
+        )
+
+
+def attendance_csv_write(output, values, *, language: str) -> int:
+    """Write the CSV export to a binary file object; returns the number of data rows."""
+    count = -2  # the byte-order mark and the header line are chunks too
+    for chunk in attendance_csv_stream(values, language=language):
+        output.write(chunk)
+        count += 1
+    return count
+
+
+def hours_summary_headers() -> list[str]:
+    return [
+        _("Trainee"),
+        _("Mobile phone"),
+        _("Organisation"),
+        _("Online lessons"),
+        _("Classroom sessions"),
+        _("External training"),
+        _("Adjustments"),
+        _("Total class-hours"),
+    ]
+
+
+def hours_summary_xlsx_write(output, values, *, language: str, title: str) -> int:
+    """``values`` yields (name, phone, organisation, online, classroom, external,
+    adjustment, total) tuples."""
+
+    def rows():
+        for row in values.iterator(chunk_size=CHUNK_SIZE):
+            name, phone, organization, *hours = row
+            yield [name, phone, organization or ""] + [Decimal(h or 0) for h in hours]
+
+    with override(language):
+        return xlsx_write(output, title=title, headers=hours_summary_headers(), rows=rows())

@@ -1,0 +1,116 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from academy.models import Organization, phone_validator
+from courses.models import ClassSession, CoursePage
+from enrollments.models import AttendanceExport
+
+
+class WalkInForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile phone"), max_length=11, validators=[phone_validator])
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=100,
+        required=False,
+        help_text=_("Only needed when no one has this mobile number yet."),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.all(), required=False
+    )
+
+
+class CheckinCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Check-in code"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}
+        ),
+    )
+
+
+class AttendanceFilterForm(forms.Form):
+    course = forms.ModelChoiceField(
+        label=_("Course"), queryset=CoursePage.objects.order_by("title"), required=False
+    )
+    session = forms.ModelChoiceField(
+        label=_("Session"),
+        queryset=ClassSession.objects.select_related("course").order_by("-starts_at"),
+        required=False,
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.all(), required=False
+    )
+    trainee_phone = forms.CharField(
+        label=_("Trainee's mobile phone"), max_length=11, required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise forms.ValidationError(_("The period must end on or after its first day."))
+        return data
+
+    def export_filters(self, trainee_id=None) -> dict:
+        data = self.cleaned_data
+        return {
+            "course_id": data["course"].pk if data.get("course") else None,
+            "session_id": data["session"].pk if data.get("session") else None,
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "organization_id": data["organization"].pk if data.get("organization") else None,
+            "trainee_id": trainee_id,
+        }
+
+
+class AttendanceExportForm(AttendanceFilterForm):
+    format = forms.ChoiceField(
+        label=_("Format"), choices=AttendanceExport.Format.choices, initial="xlsx"
+    )
+
+
+class HoursSummaryForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.all(), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise forms.ValidationError(_("The period must end on or after its first day."))
+        return data
+
+
+class AttendanceImportForm(forms.Form):
+    session = forms.ModelChoiceField(
+        label=_("Live-online session"),
+        queryset=ClassSession.objects.filter(kind=ClassSession.Kind.LIVE_ONLINE)
+        .select_related("course")
+        .order_by("-starts_at"),
+    )
+    file = forms.FileField(
+        label=_("Participant list (CSV)"),
+        help_text=_("Columns: name or phone, and minutes attended. At most 2 MB."),
+    )
+    only_good_rows = forms.BooleanField(
+        label=_("Import only the good rows"),
+        required=False,
+        help_text=_("Leave unticked to write nothing while any row has an error."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("Upload a CSV file (comma-separated text)."))
+        if upload.size > 2 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        return upload

@@ -1,0 +1,246 @@
+"""Attendance marks, the hours they credit, session locking and walk-ins."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from academy.models import Organization, TraineeProfile
+from academy.roles import TRAINEE, is_administrator
+from courses.models import ClassSession
+from enrollments.models import Attendance, AttendanceRule, Enrollment, HourEntry
+from enrollments.selectors.attendance import attendance_rule_get, session_can_take_roll
+from enrollments.services.completion import enrollment_completion_evaluate
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+class AttendanceLocked(ValidationError):
+    pass
+
+
+def attendance_hours_for(*, status: str, session: ClassSession, rule: AttendanceRule) -> Decimal:
+    """Class-hours a status earns: all of the session's for present, a share for late or
+    left early, none for excused or absent. Rounded half up to one decimal."""
+    hours = Decimal(session.class_hours)
+    share = {
+        Attendance.Status.PRESENT: Decimal("1"),
+        Attendance.Status.LATE: rule.late_share,
+        Attendance.Status.LEFT_EARLY: rule.left_early_share,
+    }.get(status, Decimal("0"))
+    return (hours * Decimal(share)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def _ledger_credit(
+    *, attendance: Attendance, session: ClassSession, hours: Decimal, recorded_by
+) -> None:
+    """Make the ledger's net for this mark equal ``hours``, by appending entries only.
+
+    The live credit is reversed by a negative entry pointing at it, then the new
+    credit is appended; nothing is written when the net is already right.
+    """
+    enrollment = attendance.enrollment
+    entries = HourEntry.objects.filter(
+        enrollment=enrollment, session=session, source=HourEntry.Source.CLASSROOM_SESSION
+    )
+    net = entries.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+    if net == hours:
+        return
+    common = {
+        "user_id": enrollment.user_id,
+        "source": HourEntry.Source.CLASSROOM_SESSION,
+        "course_id": session.course_id,
+        "enrollment": enrollment,
+        "session": session,
+        "date": timezone.localdate(session.starts_at),
+        "recorded_by": recorded_by,
+    }
+    if net:
+        live_credit = entries.filter(hours__gt=0, corrections__isnull=True).order_by("-pk").first()
+        HourEntry.objects.create(
+            hours=-net,
+            corrects=live_credit,
+            description=_("Attendance corrected: %(status)s")
+            % {"status": attendance.get_status_display()},
+            **common,
+        )
+    if hours:
+        HourEntry.objects.create(
+            hours=hours,
+            description=_("Attendance: %(status)s") % {"status": attendance.get_status_display()},
+            **common,
+        )
+
+
+def _session_for_update(*, session_id: int) -> ClassSession:
+    session = ClassSession.objects.select_for_update().get(pk=session_id)
+    if session.attendance_locked_at is not None:
+        raise AttendanceLocked(
+            _("Attendance for this session is locked; ask an administrator to unlock it.")
+        )
+    return session
+
+
+def attendance_set(
+    *,
+    session_id: int,
+    enrollment: Enrollment,
+    status: str,
+    method: str,
+    marked_by,
+    checked_in_at: datetime | None = None,
+    checked_out_at: datetime | None = None,
+    minutes_attended: int | None = None,
+    rule: AttendanceRule | None = None,
+) -> Attendance:
+    """Record (or correct) one trainee's mark for a session and bring the ledger in line.
+
+    No permission check here: callers check who may mark. Refuses a locked session
+    and an enrolment that does not hold a seat in the session's course.
+    """
+    if status not in Attendance.Status.values:
+        raise ValidationError(_("Unknown attendance status."))
+    rule = rule or attendance_rule_get()
+    with transaction.atomic():
+        session = _session_for_update(session_id=session_id)
+        if (
+            enrollment.course_id != session.course_id
+            or enrollment.status not in Enrollment.SEAT_STATUSES
+        ):
+            raise ValidationError(_("This trainee is not enrolled in the session's course."))
+        attendance = (
+            Attendance.objects.select_for_update()
+            .filter(session=session, enrollment=enrollment)
+            .first()
+        ) or Attendance(session=session, enrollment=enrollment)
+        attendance.status = status
+        attendance.method = method
+        attendance.marked_by = marked_by
+        if checked_in_at is not None:
+            attendance.checked_in_at = checked_in_at
+        if checked_out_at is not None:
+            attendance.checked_out_at = checked_out_at
+        if minutes_attended is not None:
+            attendance.minutes_attended = minutes_attended
+        hours = attendance_hours_for(status=status, session=session, rule=rule)
+        attendance.hours_credited = hours
+        attendance.save()
+        _ledger_credit(attendance=attendance, session=session, hours=hours, recorded_by=marked_by)
+        enrollment_id = enrollment.pk
+        transaction.on_commit(lambda: enrollment_completion_evaluate(enrollment_id=enrollment_id))
+    return attendance
+
+
+def attendance_roll_call_mark(
+    *, session: ClassSession, enrollment_id: int, status: str, user
+) -> Attendance:
+    """The trainer's mark from the roll call; corrections allowed until the session is locked."""
+    if not session_can_take_roll(user=user, session=session):
+        raise PermissionDenied
+    enrollment = Enrollment.objects.filter(pk=enrollment_id, course_id=session.course_id).first()
+    if enrollment is None:
+        raise ValidationError(_("This trainee is not enrolled in the session's course."))
+    return attendance_set(
+        session_id=session.pk,
+        enrollment=enrollment,
+        status=status,
+        method=Attendance.Method.ROLL_CALL,
+        marked_by=user,
+    )
+
+
+def session_attendance_lock(*, session: ClassSession, user) -> ClassSession:
+    if not is_administrator(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        session = ClassSession.objects.select_for_update().get(pk=session.pk)
+        if session.attendance_locked_at is None:
+            session.attendance_locked_at = timezone.now()
+            session.save(update_fields=["attendance_locked_at"])
+    return session
+
+
+def session_attendance_unlock(*, session: ClassSession, user) -> ClassSession:
+    if not is_administrator(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        session = ClassSession.objects.select_for_update().get(pk=session.pk)
+        session.attendance_locked_at = None
+        session.save(update_fields=["attendance_locked_at"])
+    return session
+
+
+@dataclass
+class WalkInResult:
+    enrollment: Enrollment
+    created_user: bool
+    created_enrollment: bool
+
+
+def walk_in_enroll(
+    *,
+    session: ClassSession,
+    user,
+    phone: str,
+    full_name: str = "",
+    organization: Organization | None = None,
+) -> WalkInResult:
+    """Enrol someone who turned up at a session, creating their account if the phone is new.
+
+    Walk-ins are enrolled as active whatever the course's capacity: they are in the
+    room already. An earlier withdrawn, rejected, pending or waiting enrolment is
+    made active.
+    """
+    if not session_can_take_roll(user=user, session=session):
+        raise PermissionDenied
+    if session.attendance_locked_at is not None:
+        raise AttendanceLocked(
+            _("Attendance for this session is locked; ask an administrator to unlock it.")
+        )
+    User = get_user_model()
+    phone = phone.strip()
+    with transaction.atomic():
+        trainee = User.objects.filter(phone=phone).first()
+        created_user = False
+        if trainee is None:
+            full_name = full_name.strip()
+            if not full_name:
+                raise ValidationError(_("No one has this mobile number; enter their full name."))
+            trainee = User(username=f"walkin-{phone}", full_name=full_name, phone=phone)
+            trainee.set_unusable_password()
+            trainee.full_clean(exclude=["password", "email"])
+            trainee.save()
+            trainee.groups.add(Group.objects.get(name=TRAINEE))
+            TraineeProfile.objects.create(user=trainee, organization=organization)
+            created_user = True
+        enrollment = (
+            Enrollment.objects.select_for_update()
+            .filter(user=trainee, course_id=session.course_id)
+            .first()
+        )
+        created_enrollment = enrollment is None
+        if enrollment is None:
+            enrollment = Enrollment.objects.create(
+                user=trainee,
+                course_id=session.course_id,
+                status=Enrollment.Status.ACTIVE,
+                source=Enrollment.Source.WALK_IN,
+                decided_at=timezone.now(),
+                decided_by=user,
+            )
+        elif enrollment.status not in Enrollment.SEAT_STATUSES:
+            enrollment.status = Enrollment.Status.ACTIVE
+            enrollment.decided_at = timezone.now()
+            enrollment.decided_by = user
+            enrollment.decision_reason = _("Walk-in at a session")
+            enrollment.save()
+    return WalkInResult(
+        enrollment=enrollment, created_user=created_user, created_enrollment=created_enrollment
+    )

@@ -1,0 +1,174 @@
+"""Attendance exports: streamed at once when small, a background job when large."""
+
+import logging
+import tempfile
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
+from django.utils import timezone
+
+from academy.roles import is_administrator
+from enrollments.exports.writers import (
+    attendance_csv_write,
+    attendance_xlsx_write,
+    hours_summary_xlsx_write,
+)
+from enrollments.models import AttendanceExport, HourEntry
+from enrollments.selectors.attendance import attendance_export_rows, attendance_filtered
+
+logger = logging.getLogger(__name__)
+
+FILTER_KEYS = (
+    "course_id",
+    "session_id",
+    "date_from",
+    "date_to",
+    "organization_id",
+    "trainee_id",
+)
+
+
+def export_filters_to_json(filters: dict) -> dict:
+    return {
+        key: value.isoformat() if isinstance(value, date) else value
+        for key, value in filters.items()
+        if key in FILTER_KEYS and value not in (None, "")
+    }
+
+
+def export_filters_from_json(data: dict) -> dict:
+    filters = {}
+    for key, value in data.items():
+        if key not in FILTER_KEYS:
+            continue
+        filters[key] = date.fromisoformat(value) if key.startswith("date_") else int(value)
+    return filters
+
+
+def attendance_export_async_threshold() -> int:
+    return getattr(settings, "ATTENDANCE_EXPORT_ASYNC_ROWS", 20000)
+
+
+def attendance_export_file_write(output, *, export_format: str, language: str, filters: dict):
+    """Write the export to a binary file object; the one writer the admin, the job and the
+    command share. Returns the number of rows."""
+    values = attendance_export_rows(**filters)
+    if export_format == AttendanceExport.Format.XLSX:
+        return attendance_xlsx_write(output, values, language=language)
+    return attendance_csv_write(output, values, language=language)
+
+
+def attendance_export_needs_job(*, filters: dict) -> bool:
+    threshold = attendance_export_async_threshold()
+    # Counting past the threshold is wasted work: look only one row beyond it.
+    return attendance_filtered(**filters).order_by()[: threshold + 1].count() > threshold
+
+
+def attendance_export_request(
+    *, user, export_format: str, language: str, filters: dict
+) -> AttendanceExport:
+    """Create an export job and run it in the background once this transaction commits."""
+    if not is_administrator(user):
+        raise PermissionDenied
+    from enrollments.exports.tasks import attendance_export_run_task
+
+    export = AttendanceExport.objects.create(
+        requested_by=user,
+        format=export_format,
+        language=language,
+        filters=export_filters_to_json(filters),
+    )
+    export_id = export.pk
+    transaction.on_commit(lambda: attendance_export_run_task.enqueue(export_id))
+    return export
+
+
+def attendance_export_run(*, export_id: int) -> None:
+    """Write a pending export's file. A job that is not pending is left alone, so a
+    second delivery of the task does nothing."""
+    claimed = AttendanceExport.objects.filter(
+        pk=export_id, status=AttendanceExport.Status.PENDING
+    ).update(status=AttendanceExport.Status.RUNNING)
+    if not claimed:
+        return
+    export = AttendanceExport.objects.get(pk=export_id)
+    try:
+        with tempfile.TemporaryFile() as output:
+            row_count = attendance_export_file_write(
+                output,
+                export_format=export.format,
+                language=export.language,
+                filters=export_filters_from_json(export.filters),
+            )
+            output.seek(0)
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+            export.file.save(
+                f"attendance-{export.pk}-{stamp}.{export.format}", File(output), save=False
+            )
+    except Exception as error:
+        logger.exception("Attendance export %s failed", export_id)
+        export.status = AttendanceExport.Status.FAILED
+        export.error = str(error)[:2000]
+        export.finished_at = timezone.now()
+        export.save(update_fields=["status", "error", "finished_at"])
+        return
+    export.status = AttendanceExport.Status.DONE
+    export.row_count = row_count
+    export.finished_at = timezone.now()
+    export.save(update_fields=["status", "row_count", "file", "finished_at"])
+
+
+def _source_sum(source: str):
+    return Sum(
+        Case(
+            When(hour_entries__source=source, then=F("hour_entries__hours")),
+            default=Value(0),
+            output_field=DecimalField(max_digits=8, decimal_places=1),
+        )
+    )
+
+
+def hours_summary_rows(*, date_from: date, date_to: date, organization_id: int | None = None):
+    """One row per trainee with hours in the period: by source and in total."""
+    from django.contrib.auth import get_user_model
+
+    in_period = Q(hour_entries__date__gte=date_from, hour_entries__date__lte=date_to)
+    users = get_user_model().objects.filter(in_period)
+    if organization_id:
+        users = users.filter(trainee_profile__organization_id=organization_id)
+    return (
+        users.values("pk", "full_name", "phone", "trainee_profile__organization__name")
+        .annotate(
+            online=_source_sum(HourEntry.Source.ONLINE_LESSON),
+            classroom=_source_sum(HourEntry.Source.CLASSROOM_SESSION),
+            external=_source_sum(HourEntry.Source.EXTERNAL_TRAINING),
+            adjustment=_source_sum(HourEntry.Source.ADJUSTMENT),
+            total=Sum("hour_entries__hours"),
+        )
+        .order_by("trainee_profile__organization__name", "full_name", "pk")
+        .values_list(
+            "full_name",
+            "phone",
+            "trainee_profile__organization__name",
+            "online",
+            "classroom",
+            "external",
+            "adjustment",
+            "total",
+        )
+    )
+
+
+def hours_summary_file_write(
+    output, *, language: str, date_from: date, date_to: date, organization_id: int | None = None
+) -> int:
+    return hours_summary_xlsx_write(
+        output,
+        hours_summary_rows(date_from=date_from, date_to=date_to, organization_id=organization_id),
+        language=language,
+        title=f"{date_from:%Y%m%d}-{date_to:%Y%m%d}",
+    )

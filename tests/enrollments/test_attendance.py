@@ -1,0 +1,380 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from enrollments.models import Attendance, AttendanceRule, Enrollment, HourEntry
+from enrollments.services.attendance import (
+    AttendanceLocked,
+    attendance_hours_for,
+    attendance_roll_call_mark,
+    session_attendance_lock,
+    session_attendance_unlock,
+    walk_in_enroll,
+)
+from tests import factories
+from tests.enrollments import attendance_factories as af
+
+pytestmark = pytest.mark.django_db
+
+S = Attendance.Status
+
+
+def ledger_net(enrollment, session):
+    return HourEntry.objects.filter(enrollment=enrollment, session=session).aggregate(
+        total=Sum("hours")
+    )["total"] or Decimal("0")
+
+
+@pytest.fixture
+def classroom(trainer_user):
+    course = af.course(trainers=[trainer_user])
+    session = af.session(course_page=course, hours="3")
+    return course, session
+
+
+@pytest.mark.parametrize(
+    ("status", "hours"),
+    [
+        (S.PRESENT, Decimal("3.0")),
+        (S.LATE, Decimal("1.5")),
+        (S.LEFT_EARLY, Decimal("1.5")),
+        (S.EXCUSED, Decimal("0")),
+        (S.ABSENT, Decimal("0")),
+    ],
+)
+def test_each_status_credits_its_hours(classroom, trainer_user, status, hours):
+    course, session = classroom
+    enrollment = af.enrollment(course_page=course)
+
+    attendance = attendance_roll_call_mark(
+        session=session, enrollment_id=enrollment.pk, status=status, user=trainer_user
+    )
+
+    assert attendance.hours_credited == hours
+    assert ledger_net(enrollment, session) == hours
+    entries = HourEntry.objects.filter(enrollment=enrollment)
+    assert entries.count() == (1 if hours else 0)
+    if hours:
+        entry = entries.get()
+        assert entry.source == HourEntry.Source.CLASSROOM_SESSION
+        assert entry.course_id == course.pk and entry.user_id == enrollment.user_id
+
+
+def test_shares_follow_the_configured_rule(classroom, home_page):
+    _course, session = classroom
+    rule = AttendanceRule(late_share=Decimal("0.25"), left_early_share=Decimal("0.75"))
+
+    assert attendance_hours_for(status=S.LATE, session=session, rule=rule) == Decimal("0.8")
+    assert attendance_hours_for(status=S.LEFT_EARLY, session=session, rule=rule) == Decimal("2.3")
+    assert attendance_hours_for(status=S.PRESENT, session=session, rule=rule) == Decimal("3.0")
+
+
+def test_site_setting_rule_is_used(classroom, trainer_user, home_page):
+    from wagtail.models import Site
+
+    rule = AttendanceRule.for_site(Site.objects.get(is_default_site=True))
+    rule.late_share = Decimal("0.2")
+    rule.save()
+    course, session = classroom
+    enrollment = af.enrollment(course_page=course)
+
+    attendance_roll_call_mark(
+        session=session, enrollment_id=enrollment.pk, status=S.LATE, user=trainer_user
+    )
+
+    assert ledger_net(enrollment, session) == Decimal("0.6")
+
+
+def test_corrections_rewrite_the_ledger_by_appending(classroom, trainer_user):
+    course, session = classroom
+    enrollment = af.enrollment(course_page=course)
+    sequence = [S.PRESENT, S.LATE, S.ABSENT, S.ABSENT, S.LEFT_EARLY, S.PRESENT, S.EXCUSED, S.LATE]
+    expected = {
+        S.PRESENT: Decimal("3"),
+        S.LATE: Decimal("1.5"),
+        S.LEFT_EARLY: Decimal("1.5"),
+        S.EXCUSED: 0,
+        S.ABSENT: 0,
+    }
+
+    for status in sequence:
+        before = {e.pk: e.hours for e in HourEntry.objects.all()}
+        attendance_roll_call_mark(
+            session=session, enrollment_id=enrollment.pk, status=status, user=trainer_user
+        )
+        assert ledger_net(enrollment, session) == expected[status]
+        # Earlier entries are never edited or deleted.
+        after = {e.pk: e.hours for e in HourEntry.objects.all()}
+        assert {pk: after[pk] for pk in before} == before
+
+    assert Attendance.objects.get().status == S.LATE
+    assert Attendance.objects.count() == 1
+    reversals = HourEntry.objects.filter(hours__lt=0)
+    assert reversals.exists()
+    assert all(entry.corrects_id and entry.corrects.hours == -entry.hours for entry in reversals)
+    # One credit per mark that earns hours; the repeated ABSENT wrote nothing.
+    assert HourEntry.objects.filter(hours__gt=0).count() == 5
+    assert HourEntry.objects.filter(hours__lt=0).count() == 4
+
+
+def test_same_hours_change_writes_no_entry(classroom, trainer_user):
+    course, session = classroom
+    enrollment = af.enrollment(course_page=course)
+    attendance_roll_call_mark(
+        session=session, enrollment_id=enrollment.pk, status=S.LATE, user=trainer_user
+    )
+    attendance_roll_call_mark(
+        session=session, enrollment_id=enrollment.pk, status=S.LEFT_EARLY, user=trainer_user
+    )
+
+    assert HourEntry.objects.count() == 1
+    assert Attendance.objects.get().status == S.LEFT_EARLY
+
+
+def test_locked_session_refuses_changes(classroom, trainer_user, admin_user):
+    course, session = classroom
+    enrollment = af.enrollment(course_page=course)
+    attendance_roll_call_mark(
+        session=session, enrollment_id=enrollment.pk, status=S.PRESENT, user=trainer_user
+    )
+    session_attendance_lock(session=session, user=admin_user)
+    session.refresh_from_db()
+
+    with pytest.raises(AttendanceLocked):
+        attendance_roll_call_mark(
+            session=session, enrollment_id=enrollment.pk, status=S.ABSENT, user=trainer_user
+        )
+    with pytest.raises(AttendanceLocked):
+        walk_in_enroll(session=session, user=trainer_user, phone="13712345678", full_name="王五")
+
+    assert Attendance.objects.get().status == S.PRESENT
+    assert ledger_net(enrollment, session) == Decimal("3")
+
+    session_attendance_unlock(session=session, user=admin_user)
+    session.refresh_from_db()
+    attendance_roll_call_mark(
+        session=session, enrollment_id=enrollment.pk, status=S.ABSENT, user=trainer_user
+    )
+    assert ledger_net(enrollment, session) == 0
+
+
+def test_only_administrators_lock(classroom, trainer_user):
+    _course, session = classroom
+    with pytest.raises(PermissionDenied):
+        session_attendance_lock(session=session, user=trainer_user)
+
+
+def test_other_trainer_cannot_mark(classroom):
+    course, session = classroom
+    enrollment = af.enrollment(course_page=course)
+    other = factories.trainer()
+
+    with pytest.raises(PermissionDenied):
+        attendance_roll_call_mark(
+            session=session, enrollment_id=enrollment.pk, status=S.PRESENT, user=other
+        )
+    assert not Attendance.objects.exists()
+
+
+def test_cannot_mark_a_trainee_of_another_course(classroom, trainer_user):
+    _course, session = classroom
+    stranger = af.enrollment(course_page=af.course())
+    withdrawn = af.enrollment(course_page=session.course, status=Enrollment.Status.WITHDRAWN)
+
+    for enrollment in (stranger, withdrawn):
+        with pytest.raises(ValidationError):
+            attendance_roll_call_mark(
+                session=session, enrollment_id=enrollment.pk, status=S.PRESENT, user=trainer_user
+            )
+    assert not Attendance.objects.exists()
+
+
+def test_attendance_feeds_completion(trainer_user, django_capture_on_commit_callbacks):
+    course = af.course(trainers=[trainer_user], min_attendance_percent=50)
+    first = af.session(course_page=course)
+    af.session(course_page=course, starts_at=first.starts_at + timezone.timedelta(days=7))
+    enrollment = af.enrollment(course_page=course)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        attendance_roll_call_mark(
+            session=first, enrollment_id=enrollment.pk, status=S.PRESENT, user=trainer_user
+        )
+
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.COMPLETED
+
+
+def test_walk_in_creates_and_enrols_beyond_capacity(trainer_user, organization):
+    course = af.course(trainers=[trainer_user], capacity=1)
+    session = af.session(course_page=course)
+    af.enrollment(course_page=course)
+
+    result = walk_in_enroll(
+        session=session,
+        user=trainer_user,
+        phone="13712345678",
+        full_name="王小五",
+        organization=organization,
+    )
+
+    assert result.created_user and result.created_enrollment
+    enrollment = result.enrollment
+    assert enrollment.status == Enrollment.Status.ACTIVE
+    assert enrollment.source == Enrollment.Source.WALK_IN
+    assert enrollment.user.trainee_profile.organization == organization
+    assert enrollment.user.groups.filter(name="Trainee").exists()
+    assert not enrollment.user.has_usable_password()
+
+
+def test_walk_in_finds_existing_trainee_by_phone(classroom, trainer_user):
+    course, session = classroom
+    trainee = factories.trainee(phone="13611112222")
+    withdrawn = af.enrollment(course_page=course, user=trainee, status=Enrollment.Status.WITHDRAWN)
+
+    result = walk_in_enroll(session=session, user=trainer_user, phone="13611112222")
+
+    assert not result.created_user and not result.created_enrollment
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == Enrollment.Status.ACTIVE
+
+
+def test_walk_in_unknown_phone_needs_a_name(classroom, trainer_user):
+    _course, session = classroom
+    with pytest.raises(ValidationError):
+        walk_in_enroll(session=session, user=trainer_user, phone="13600000000")
+    assert not Enrollment.objects.exists()
+
+
+# Views
+
+
+def test_trainer_takes_the_roll_through_the_page(client, classroom, trainer_user):
+    course, session = classroom
+    enrollment = af.enrollment(course_page=course, full_name="张三")
+    client.force_login(trainer_user)
+
+    page = client.get(reverse("attendance:roll_call", args=[session.pk]))
+    assert page.status_code == 200
+    assert "张三" in page.text
+
+    response = client.post(
+        reverse("attendance:mark", args=[session.pk]),
+        {"enrollment": enrollment.pk, "status": S.LATE},
+    )
+    assert response.status_code == 302
+    assert Attendance.objects.get().status == S.LATE
+
+
+def test_other_trainer_and_trainee_are_refused(client, classroom):
+    course, session = classroom
+    enrollment = af.enrollment(course_page=course)
+    urls = [
+        reverse("attendance:roll_call", args=[session.pk]),
+        reverse("attendance:checkin_screen", args=[session.pk]),
+        reverse("attendance:signin_sheet", args=[session.pk]),
+        reverse("attendance:walk_in", args=[session.pk]),
+    ]
+    for user in (factories.trainer(), enrollment.user):
+        client.force_login(user)
+        for url in urls:
+            assert client.get(url).status_code == 403, url
+        response = client.post(
+            reverse("attendance:mark", args=[session.pk]),
+            {"enrollment": enrollment.pk, "status": S.PRESENT},
+        )
+        assert response.status_code == 403
+    assert not Attendance.objects.exists()
+    assert client.get(reverse("attendance:roll_call", args=[999999])).status_code == 404
+
+
+def test_anonymous_is_sent_to_log_in(client, classroom):
+    _course, session = classroom
+    response = client.get(reverse("attendance:roll_call", args=[session.pk]))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_session_trainer_not_on_course_may_take_roll(client):
+    session_trainer = factories.trainer()
+    session = af.session(trainer=session_trainer)
+    client.force_login(session_trainer)
+    assert client.get(reverse("attendance:roll_call", args=[session.pk])).status_code == 200
+
+
+def test_session_list_shows_only_own_courses(client, trainer_user):
+    mine = af.session(course_page=af.course(trainers=[trainer_user], title="我的课程"))
+    af.session(course_page=af.course(title="别人的课程"))
+    client.force_login(trainer_user)
+
+    page = client.get(reverse("attendance:sessions"))
+
+    assert "我的课程" in page.text and "别人的课程" not in page.text
+    assert reverse("attendance:roll_call", args=[mine.pk]) in page.text
+
+
+def test_locked_session_mark_via_page_is_refused(client, classroom, trainer_user, admin_user):
+    course, session = classroom
+    enrollment = af.enrollment(course_page=course)
+    session_attendance_lock(session=session, user=admin_user)
+    client.force_login(trainer_user)
+
+    response = client.post(
+        reverse("attendance:mark", args=[session.pk]),
+        {"enrollment": enrollment.pk, "status": S.PRESENT},
+        follow=True,
+    )
+
+    assert "已锁定" in response.text
+    assert not Attendance.objects.exists()
+
+
+def test_walk_in_page_enrols(client, classroom, trainer_user, organization):
+    _course, session = classroom
+    client.force_login(trainer_user)
+
+    search = client.get(reverse("attendance:walk_in", args=[session.pk]), {"phone": "13755556666"})
+    assert search.status_code == 200
+    response = client.post(
+        reverse("attendance:walk_in", args=[session.pk]),
+        {"phone": "13755556666", "full_name": "赵六", "organization": organization.pk},
+    )
+
+    assert response.status_code == 302
+    assert Enrollment.objects.get(user__phone="13755556666").source == Enrollment.Source.WALK_IN
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_roll_call_page_queries_do_not_grow(
+    client, classroom, trainer_user, django_assert_max_num_queries, size
+):
+    course, session = classroom
+    for index in range(size):
+        enrollment = af.enrollment(course_page=course)
+        if index % 2:
+            Attendance.objects.create(
+                session=session, enrollment=enrollment, status=S.PRESENT, method="roll_call"
+            )
+    client.force_login(trainer_user)
+
+    with django_assert_max_num_queries(18):
+        response = client.get(reverse("attendance:roll_call", args=[session.pk]))
+    assert response.text.count('class="att-trainee"') == size
+
+
+def test_demo_attendance_is_idempotent(trainer_user):
+    from enrollments.demo_attendance import seed_attendance
+
+    assert seed_attendance() == 0
+    course = af.course(trainers=[trainer_user])
+    af.session(course_page=course, starts_at=timezone.now() - timezone.timedelta(hours=1))
+    for _index in range(3):
+        af.enrollment(course_page=course)
+
+    assert seed_attendance() == 3
+    counts = (Attendance.objects.count(), HourEntry.objects.count())
+    assert seed_attendance() == 0
+    assert (Attendance.objects.count(), HourEntry.objects.count()) == counts

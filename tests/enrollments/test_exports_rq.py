@@ -1,0 +1,57 @@
+"""The export job on a real Redis with an RQ worker in burst mode."""
+
+import csv
+import io
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from enrollments.models import Attendance, AttendanceExport
+from enrollments.services.attendance import attendance_set
+from enrollments.services.exports import attendance_export_request
+from tests import factories
+from tests.enrollments import attendance_factories as af
+
+pytestmark = [
+    pytest.mark.rq,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL"),
+]
+
+
+def test_export_job_runs_in_an_rq_worker():
+    import django_rq
+    from django_tasks_rq.backend import Job
+    from rq import SimpleWorker
+
+    admin = factories.administrator()
+    course = af.course()
+    session = af.session(course_page=course)
+    for name in ("张三", "=李四"):
+        attendance_set(
+            session_id=session.pk,
+            enrollment=af.enrollment(course_page=course, full_name=name),
+            status=Attendance.Status.PRESENT,
+            method=Attendance.Method.ROLL_CALL,
+            marked_by=None,
+        )
+    queue = django_rq.get_queue("default", job_class=Job)
+    queue.empty()
+
+    with override_settings(TASKS={"default": settings.TASKS["rq"]}):
+        job = attendance_export_request(
+            user=admin, export_format="csv", language="zh-hans", filters={"course_id": course.pk}
+        )
+        assert queue.count == 1
+        assert AttendanceExport.objects.get(pk=job.pk).status == AttendanceExport.Status.PENDING
+        SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+
+    job.refresh_from_db()
+    assert job.status == AttendanceExport.Status.DONE
+    assert job.row_count == 2
+    raw = job.file.open("rb").read()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == 3
+    assert {row[0] for row in rows[1:]} == {"张三", "'=李四"}
