@@ -7,16 +7,58 @@ from tests import factories
 
 
 def pytest_collection_modifyitems(config, items):
-    """In CI every service must be there: a test that would skip fails instead."""
-    if not os.environ.get("ACADEMY_REQUIRE_SERVICES"):
-        return
-    if not settings.REDIS_URL:
+    _restore_migrated_data_after_transactional_tests(items)
+    # In CI every service must be there: a test that would skip fails instead.
+    if os.environ.get("ACADEMY_REQUIRE_SERVICES") and not settings.REDIS_URL:
         raise pytest.UsageError("ACADEMY_REQUIRE_SERVICES is set but REDIS_URL is not.")
+
+
+def _restore_migrated_data_after_transactional_tests(items):
+    """Transactional tests flush the database; have the migrated data (roles, the
+    page tree root, the workflow) put back for the tests after them."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker else {}
+        transactional = kwargs.get("transaction") or {
+            "transactional_db",
+            "live_server",
+        } & set(getattr(item, "fixturenames", ()))
+        if transactional and not kwargs.get("serialized_rollback"):
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _migrated_contents(django_db_setup, django_db_blocker):
+    """The database as migrations left it, restored after each transactional test.
+
+    It is kept on the connection class, not the connection object: threads, RQ
+    workers and Playwright's event loop can leave Django with a fresh connection
+    object, which would otherwise leave the next test an empty database.
+    """
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents is None:
+        with django_db_blocker.unblock():
+            contents = connection.creation.serialize_db_to_string()
+    type(connection)._test_serialized_contents = contents
 
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language, whatever the last request chose."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

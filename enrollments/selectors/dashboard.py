@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from academy.models import TraineeProfile
 from enrollments.models import Enrollment, LessonProgress
+from enrollments.selectors.certificates import certificate_list_for_user
 from enrollments.selectors.hours import hours_summary
 
 CURRENT = (Enrollment.Status.ACTIVE,)
@@ -78,6 +79,7 @@ def dashboard_context(*, user, now=None) -> dict:
         "finished_enrollments": [e for e in enrollments if e.status in FINISHED],
         "rejected_enrollments": [e for e in enrollments if e.status == Enrollment.Status.REJECTED],
         "upcoming_sessions": upcoming,
+        "certificates": list(certificate_list_for_user(user=user)),
         "profile": profile,
         "hours": hours_summary(user=user, today=today, profile=profile or False),
     }

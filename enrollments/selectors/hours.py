@@ -37,6 +37,23 @@ def ce_cycle_for(*, registration_date: date, cycle_years: int, today: date):
     return start, end
 
 
+def ce_policy_and_cycle(*, user, today: date, profile=None):
+    """The trainee's continuing-education policy and current cycle; (None, None) if unknown."""
+    if profile is None:
+        profile = getattr(user, "trainee_profile", None)
+    if not profile or not profile.registration_date:
+        return None, None
+    policy = ContinuingEducationPolicy.objects.filter(
+        qualification_level=profile.qualification_level
+    ).first()
+    if policy is None:
+        return None, None
+    cycle = ce_cycle_for(
+        registration_date=profile.registration_date, cycle_years=policy.cycle_years, today=today
+    )
+    return policy, cycle
+
+
 def _sum(condition: Q):
     return Coalesce(
         Sum("hours", filter=condition),
@@ -82,20 +99,7 @@ def hours_summary(*, user, today: date, profile=None) -> HoursSummary:
 
     Two queries: the policy for the trainee's level and one aggregate over the ledger.
     """
-    if profile is None:
-        profile = getattr(user, "trainee_profile", None)
-    policy = None
-    cycle = None
-    if profile and profile.registration_date:
-        policy = ContinuingEducationPolicy.objects.filter(
-            qualification_level=profile.qualification_level
-        ).first()
-        if policy is not None:
-            cycle = ce_cycle_for(
-                registration_date=profile.registration_date,
-                cycle_years=policy.cycle_years,
-                today=today,
-            )
+    policy, cycle = ce_policy_and_cycle(user=user, today=today, profile=profile)
     year_start = today.replace(month=1, day=1)
     aggregates = {
         "total": _sum(Q()),

@@ -458,9 +458,14 @@ def certificate_bundle_build(*, bundle_id: int) -> CertificateBundle:
 # Continuing-education hours records -------------------------------------------------------
 
 
-def default_cycle(*, today: date | None = None) -> tuple[date, date]:
-    """The three years up to today, when no registration cycle is given."""
+def default_cycle(*, user, today: date | None = None) -> tuple[date, date]:
+    """The trainee's current continuing-education cycle, else the three years up to today."""
+    from enrollments.selectors.hours import ce_policy_and_cycle
+
     today = today or timezone.localdate()
+    _policy, cycle = ce_policy_and_cycle(user=user, today=today)
+    if cycle is not None:
+        return cycle
     try:
         start = today.replace(year=today.year - 3) + timedelta(days=1)
     except ValueError:  # 29 February
@@ -472,7 +477,7 @@ def hours_record_request(
     *, user, requested_by, period_start: date | None = None, period_end: date | None = None
 ) -> HoursRecord:
     if period_start is None or period_end is None:
-        period_start, period_end = default_cycle()
+        period_start, period_end = default_cycle(user=user)
     if period_end < period_start:
         raise CertificateError(_("The period must end after it starts."))
     from enrollments.tasks import hours_record_task

@@ -66,35 +66,8 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def migrated_contents(django_db_setup, django_db_blocker):
-    from django.db import connection
-
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents is None:
-        # Taken before any transactional test runs, so this is the migrated state.
-        with django_db_blocker.unblock():
-            contents = connection.creation.serialize_db_to_string()
-    return contents
-
-
 @pytest.fixture
-def _keep_migrated_contents(migrated_contents):
-    """Give the current connection the migrated data to restore after a flush.
-
-    Playwright's event loop can leave Django with a fresh connection object that
-    lacks the serialized contents, which would leave the next test an empty
-    database (no root page, no roles).
-    """
-    from django.db import connection
-
-    connection._test_serialized_contents = migrated_contents
-
-
-@pytest.fixture
-def demo_site(
-    _keep_migrated_contents, django_db_serialized_rollback, transactional_db, live_server, settings
-):
+def demo_site(django_db_serialized_rollback, transactional_db, live_server, settings):
     """The demo data, served by a live server on the test database."""
     settings.WAGTAILADMIN_BASE_URL = live_server.url
     settings.DEBUG = False

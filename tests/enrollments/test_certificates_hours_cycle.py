@@ -1,0 +1,32 @@
+from datetime import date
+
+import pytest
+
+from academy.models import QualificationLevel
+from enrollments.services.certificates import default_cycle
+from tests.factories import TraineeProfileFactory, trainee
+
+
+@pytest.mark.django_db
+def test_hours_record_defaults_to_the_current_registration_cycle():
+    user = trainee()
+    profile = user.trainee_profile
+    profile.qualification_level = QualificationLevel.ASSISTANT
+    profile.registration_date = date(2021, 3, 1)
+    profile.save()
+
+    assert default_cycle(user=user, today=date(2026, 11, 22)) == (
+        date(2024, 3, 1),
+        date(2027, 2, 28),
+    )
+
+
+@pytest.mark.django_db
+def test_hours_record_without_a_registration_date_covers_three_years():
+    user = trainee()
+    TraineeProfileFactory(user=user, registration_date=None)
+
+    assert default_cycle(user=user, today=date(2026, 11, 22)) == (
+        date(2023, 11, 23),
+        date(2026, 11, 22),
+    )
