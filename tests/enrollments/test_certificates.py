@@ -36,6 +36,11 @@ def pdf_text(file_field) -> str:
 
 def qr_codes(file_field, tmp_path) -> list[str]:
     from PIL import Image
+
+    from tests.system_tools import require_system_tool, require_zbar
+
+    require_system_tool("pdftoppm", package="poppler-utils")
+    require_zbar()
     from pyzbar.pyzbar import decode
 
     pdf_path = tmp_path / "document.pdf"
