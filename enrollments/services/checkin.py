@@ -12,6 +12,7 @@ import hmac
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,9 @@ TOKEN_PERIOD_SECONDS = 60
 ACCEPTED_PERIODS = 2  # the current minute and the one before it
 EXPIRED_LOOKBACK_PERIODS = 24 * 60  # how far back a code is recognised as expired
 CODE_DIGITS = 6
+# Wrong codes a trainee may type for one session before typing is refused for a while.
+CODE_ATTEMPTS_LIMIT = 10
+CODE_ATTEMPTS_WINDOW_SECONDS = 10 * 60
 
 
 class CheckinRefused(ValidationError):
@@ -110,6 +114,23 @@ def checkin_verify_code(*, session: ClassSession, code: str, now: datetime, rule
     _refuse_invalid()
 
 
+def _checkin_code_attempt(*, session: ClassSession, user, code: str, now: datetime, rule) -> None:
+    """Verify a typed code, refusing further tries after too many wrong ones: six digits
+    could otherwise be guessed by trying them all."""
+    key = f"academy:checkin-code-failures:{session.pk}:{user.pk}"
+    if cache.get(key, 0) >= CODE_ATTEMPTS_LIMIT:
+        raise CheckinRefused(
+            _("Too many wrong codes. Ask the trainer to mark your attendance."),
+            code="too_many_attempts",
+        )
+    try:
+        checkin_verify_code(session=session, code=code, now=now, rule=rule)
+    except CheckinRefused:
+        cache.add(key, 0, CODE_ATTEMPTS_WINDOW_SECONDS)
+        cache.incr(key)
+        raise
+
+
 def checkin_record(
     *,
     session: ClassSession,
@@ -130,7 +151,7 @@ def checkin_record(
         checkin_verify_token(session=session, token=token, now=now)
         method = Attendance.Method.QR_CODE
     elif code:
-        checkin_verify_code(session=session, code=code, now=now, rule=rule)
+        _checkin_code_attempt(session=session, user=user, code=code, now=now, rule=rule)
         method = Attendance.Method.FALLBACK_CODE
     else:
         _refuse_invalid()

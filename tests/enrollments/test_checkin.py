@@ -129,6 +129,20 @@ def test_forged_or_wrong_code_is_refused(setup):
     assert not Attendance.objects.exists()
 
 
+def test_guessing_codes_is_stopped_after_ten_wrong_ones(setup):
+    session, trainee = setup
+    now = session.starts_at
+    right = code_at(session, now)
+    wrong_codes = [f"{(int(right) + step) % 1000000:06d}" for step in range(1, 11)]
+
+    for wrong in wrong_codes:
+        assert refusal(session=session, user=trainee, code=wrong, now=now).code == "invalid"
+    refused = refusal(session=session, user=trainee, code=right, now=now)
+
+    assert refused.code == "too_many_attempts"
+    assert not Attendance.objects.exists()
+
+
 def test_trainee_not_enrolled_is_refused(setup):
     session, _trainee = setup
     stranger = factories.trainee()
