@@ -338,6 +338,8 @@ def _users(
 def _page_insert(pages: list[Page]) -> None:
     """Insert specific pages whose ids and tree fields are already set: the wagtailcore_page
     rows first, then the rows of each concrete page class."""
+    if not pages:
+        return
     model = type(pages[0])
     chain = [parent for parent in reversed(model._meta.get_parent_list())] + [model]
     for concrete in chain:
@@ -351,6 +353,8 @@ def _page_insert(pages: list[Page]) -> None:
 
 def _child_pages(parent: Page, pages: list[Page], *, first_id: int, now) -> int:
     """Place ``pages`` as the next children of ``parent``; returns the next free id."""
+    if not pages:
+        return first_id
     last = parent.get_last_child()
     step = (int(last.path[-Page.steplen :], 36) if last else 0) + 1
     locale = Locale.get_default()
