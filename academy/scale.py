@@ -69,9 +69,22 @@ class ScaleDataExists(Exception):
     """The database already holds scale data; the seed runs once per database."""
 
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩冯"
+    "邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢"
+)
 GIVEN = "晓明丽华建国梅雨萱思远立群海燕秀英桂兰志强文静子涵浩然欣怡佳琪宇轩俊杰雅婷嘉怡梓萱诗涵"
-DISTRICTS = ["城东区", "城西区", "城南区", "城北区", "江滨区", "高新区", "湖畔区", "开发区", "山前区"]
+DISTRICTS = [
+    "城东区",
+    "城西区",
+    "城南区",
+    "城北区",
+    "江滨区",
+    "高新区",
+    "湖畔区",
+    "开发区",
+    "山前区",
+]
 ORG_WORDS = [
     "阳光",
     "启明",
@@ -227,7 +240,9 @@ def _insert(model, columns: list[str], rows: Iterable[tuple]) -> int:
 
         def flush():
             values = ", ".join([placeholders] * (len(batch) // len(columns)))
-            cursor.execute(f"INSERT INTO {quote(table)} ({names}) VALUES {values}", batch)
+            # Table and column names come from the model, values are parameters.
+            statement = f"INSERT INTO {quote(table)} ({names}) VALUES {values}"  # noqa: S608
+            cursor.execute(statement, batch)
 
         for row in rows:
             batch.extend(
@@ -341,7 +356,7 @@ def _page_insert(pages: list[Page]) -> None:
     if not pages:
         return
     model = type(pages[0])
-    chain = [parent for parent in reversed(model._meta.get_parent_list())] + [model]
+    chain = [*reversed(model._meta.get_parent_list()), model]
     for concrete in chain:
         fields = list(concrete._meta.local_concrete_fields)
         batch = connection.ops.bulk_batch_size(fields, pages) or len(pages)
@@ -759,7 +774,7 @@ def scale_data_seed(
     Refuses (``ScaleDataExists``) when the database already holds scale data.
     """
     from courses.models import ClassSession, CoursePage, CurriculumPage, LessonPage
-    from enrollments.models import Attendance, Enrollment, HourEntry, LessonProgress
+    from enrollments.models import Enrollment, HourEntry
 
     if scale_data_present():
         raise ScaleDataExists(

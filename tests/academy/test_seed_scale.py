@@ -43,7 +43,9 @@ def test_counts_match_the_scale(seeded):
     trainees = User.objects.filter(username__startswith="scale-trainee-")
     assert trainees.count() == 30
     assert trainees.filter(groups__name=TRAINEE).count() == 30
-    assert TraineeProfile.objects.filter(user__in=trainees, organization__isnull=False).count() == 30
+    assert (
+        TraineeProfile.objects.filter(user__in=trainees, organization__isnull=False).count() == 30
+    )
     assert Organization.objects.filter(name__endswith="001").exists()
     assert Organization.objects.count() == 5
     assert CurriculumPage.objects.filter(code__startswith="scale-").count() == 4
@@ -61,9 +63,10 @@ def test_the_hours_ledger_matches_progress_and_attendance(seeded):
     done = LessonProgress.objects.filter(completed_at__isnull=False)
     online = HourEntry.objects.filter(source=HourEntry.Source.ONLINE_LESSON)
     assert online.count() == done.count()
-    assert online.aggregate(total=Sum("hours"))["total"] == done.aggregate(
-        total=Sum("lesson__class_hours")
-    )["total"]
+    assert (
+        online.aggregate(total=Sum("hours"))["total"]
+        == done.aggregate(total=Sum("lesson__class_hours"))["total"]
+    )
     classroom = HourEntry.objects.filter(source=HourEntry.Source.CLASSROOM_SESSION)
     assert classroom.count() == Attendance.objects.filter(hours_credited__gt=0).count()
     assert (

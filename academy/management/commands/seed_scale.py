@@ -57,6 +57,4 @@ class Command(BaseCommand):
             return
         for name, count in result["counts"].items():
             self.stdout.write(f"  {name:<16} {count:>10,}")
-        self.stdout.write(
-            self.style.SUCCESS(_("Scale data built in %(seconds)s s.") % result)
-        )
+        self.stdout.write(self.style.SUCCESS(_("Scale data built in %(seconds)s s.") % result))
