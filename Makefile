@@ -60,6 +60,11 @@ messages: install
 	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore ".venv/*" --ignore "tests/*" --no-obsolete
 	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --domain djangojs --ignore ".venv/*" --ignore "static_collected/*" --no-obsolete
 
+# The benchmark at the academy's real scale (PostgreSQL and Redis from DATABASE_URL and
+# REDIS_URL; BENCH_SCALE=small for a quick run). See docs/benchmarks.md.
+bench: install translations cjk-font
+	$(BIN)/python bench/run.py
+
 worker: install
 	$(BIN)/python manage.py rqworker default certificates --with-scheduler
 

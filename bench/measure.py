@@ -1,0 +1,256 @@
+"""Measurements that need Django, one per process so that each has its own peak memory.
+
+    .venv/bin/python bench/measure.py queries | session | export ROWS FORMAT |
+        render | certificates-enqueue COUNT | certificates-check IDS_FILE | dbsize
+
+Each prints one JSON document on its last line. ``bench/run.py`` calls them with the
+benchmark's settings; they are not meant to be used on a live site's database.
+"""
+
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings.production")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from enrollments.models import Attendance, Enrollment  # noqa: E402
+
+
+def peak_rss_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def current_rss_kib() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def bench_enrollment() -> Enrollment:
+    """The same trainee at every scale: the first active scale enrolment in the first
+    scale course, whose trainee is enrolled in as many courses as any other."""
+    return (
+        Enrollment.objects.filter(
+            status=Enrollment.Status.ACTIVE,
+            course__slug="course-0001",
+            user__username__startswith="scale-trainee-",
+        )
+        .select_related("user", "course")
+        .order_by("pk")
+        .first()
+    )
+
+
+def bench_pages() -> tuple[Enrollment, dict[str, str]]:
+    from courses.models import CourseCatalogPage, LessonPage
+
+    enrollment = bench_enrollment()
+    course = enrollment.course
+    lesson = LessonPage.objects.live().child_of(course).order_by("path")[1]
+    return enrollment, {
+        "catalogue": CourseCatalogPage.objects.get().url,
+        "course": course.url,
+        "lesson": lesson.url,
+        "dashboard": reverse("enrollments:dashboard"),
+    }
+
+
+def count_queries(client: Client, url: str) -> int:
+    client.get(url)  # warm caches: site root paths, rendered Markdown, progress row
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    return len(queries)
+
+
+def queries() -> dict:
+    enrollment, pages = bench_pages()
+    client = Client()
+    anonymous = {
+        f"{name}_anonymous": count_queries(client, url)
+        for name, url in pages.items()
+        if name in ("catalogue", "course")
+    }
+    client.force_login(enrollment.user)
+    signed_in = {name: count_queries(client, url) for name, url in pages.items()}
+    return {**signed_in, **anonymous, "urls": pages}
+
+
+def session() -> dict:
+    """A signed-in session for the benchmark trainee, as the site's session cookie."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    enrollment, pages = bench_pages()
+    user = enrollment.user
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return {"cookie": f"{settings.SESSION_COOKIE_NAME}={store.session_key}", "urls": pages}
+
+
+def export_filters(rows: int) -> dict:
+    """The export's own period filter, widened day by day until it holds ``rows`` rows
+    (everything when ``rows`` is at least the whole table)."""
+    from datetime import timedelta
+
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    total = Attendance.objects.count()
+    if rows >= total:
+        return {}
+    days = (
+        Attendance.objects.annotate(day=TruncDate("session__starts_at"))
+        .values("day")
+        .annotate(rows=Count("pk"))
+        .order_by("day")
+    )
+    counted = 0
+    first = None
+    for day in days:
+        first = first or day["day"]
+        counted += day["rows"]
+        if counted >= rows:
+            return {"date_from": first, "date_to": day["day"]}
+    return {"date_from": first, "date_to": first + timedelta(days=1)}
+
+
+def export(rows: int, export_format: str) -> dict:
+    """One export to a temporary file: the admin's writer, or PostgreSQL's COPY of the
+    same query. Peak memory is this process's maximum resident set size."""
+    from enrollments.selectors.attendance import attendance_export_rows
+    from enrollments.services.exports import attendance_export_file_write
+
+    filters = export_filters(rows)
+    baseline = current_rss_kib()
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        if export_format == "copy":
+            queryset = attendance_export_rows(**filters)
+            sql, params = queryset.query.get_compiler(using=connection.alias).as_sql()
+            with connection.cursor() as cursor:
+                raw = cursor.cursor
+                statement = raw.mogrify(sql, params)
+                written = 0
+                with raw.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv)") as copy:
+                    for block in copy:
+                        output.write(block)
+                        written += bytes(block).count(b"\n")
+        else:
+            written = attendance_export_file_write(
+                output, export_format=export_format, language="zh-hans", filters=filters
+            )
+        seconds = time.perf_counter() - started
+        size = output.seek(0, os.SEEK_END)
+    return {
+        "format": export_format,
+        "rows": written,
+        "filters": {key: str(value) for key, value in filters.items()},
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(written / seconds) if seconds else None,
+        "bytes": size,
+        "baseline_rss_mib": round(baseline / 1024, 1),
+        "peak_rss_mib": round(peak_rss_kib() / 1024, 1),
+    }
+
+
+def render() -> dict:
+    from enrollments.certificate_pdf import certificate_render_seconds
+
+    certificate_render_seconds(count=2)  # fonts loaded, code warm
+    seconds = certificate_render_seconds(count=50)
+    return {"seconds_per_certificate": round(seconds, 4), "count": 50}
+
+
+def certificates_enqueue(count: int, ids_file: str) -> dict:
+    """Queue certificates for ``count`` completed enrolments that have none yet."""
+    import django_rq
+
+    from enrollments.services.certificates import certificate_request
+
+    django_rq.get_queue("certificates").empty()
+    ids = list(
+        Enrollment.objects.filter(
+            status=Enrollment.Status.COMPLETED, certificate__isnull=True
+        ).values_list("pk", flat=True)[:count]
+    )
+    started = time.time()
+    for enrollment_id in ids:
+        certificate_request(enrollment_id=enrollment_id)
+    Path(ids_file).write_text(json.dumps(ids))
+    return {"requested": len(ids), "started_at": started, "enqueue_seconds": time.time() - started}
+
+
+def certificates_check(ids_file: str) -> dict:
+    from django.db.models import Count, Max, Min
+
+    from enrollments.models import Certificate
+
+    ids = json.loads(Path(ids_file).read_text())
+    certificates = Certificate.objects.filter(enrollment_id__in=ids)
+    by_status = dict(certificates.values_list("status").annotate(n=Count("pk")).order_by())
+    span = certificates.filter(status=Certificate.Status.ISSUED).aggregate(
+        first=Min("issued_at"), last=Max("issued_at")
+    )
+    steady = None
+    issued = by_status.get(Certificate.Status.ISSUED, 0)
+    if issued > 1 and span["last"] > span["first"]:
+        steady = (issued - 1) / (span["last"] - span["first"]).total_seconds() * 60
+    return {
+        "by_status": by_status,
+        "issued": issued,
+        "steady_per_minute": round(steady, 1) if steady else None,
+    }
+
+
+def dbsize() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT relname, pg_total_relation_size(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind = 'r' "
+            "ORDER BY 2 DESC LIMIT 8"
+        )
+        tables = {name: round(size / 2**20, 1) for name, size in cursor.fetchall()}
+    return {
+        "database_mib": round(total / 2**20, 1),
+        "largest_tables_mib": tables,
+        "attendance_rows": Attendance.objects.count(),
+    }
+
+
+COMMANDS = {
+    "queries": queries,
+    "session": session,
+    "export": lambda rows, export_format: export(int(rows), export_format),
+    "render": render,
+    "certificates-enqueue": lambda count, ids_file: certificates_enqueue(int(count), ids_file),
+    "certificates-check": certificates_check,
+    "dbsize": dbsize,
+}
+
+if __name__ == "__main__":
+    print(json.dumps(COMMANDS[sys.argv[1]](*sys.argv[2:]), default=str))
