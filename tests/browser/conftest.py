@@ -302,3 +302,35 @@ def visit(request, browser, demo_site, viewport):
     problems = [problem for session in sessions for problem in session.all_problems()]
     if not failed:
         assert not problems, "browser reported problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def classroom(demo_site):
+    """The trainer's demo course with a session that started this morning and three
+    trainees enrolled: 张三, 李四 and 王五."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.models import CoursePage
+    from enrollments.models import Enrollment
+    from enrollments.services.enrollment import enrollment_enrol
+    from tests import factories
+
+    course = CoursePage.objects.get(slug="casework-basics")
+    session, *later = course.sessions.order_by("starts_at")
+    now = timezone.now()
+    session.starts_at = now - timedelta(minutes=10)
+    session.ends_at = now + timedelta(hours=3)
+    session.save(update_fields=["starts_at", "ends_at"])
+    enrollments = [
+        enrollment_enrol(
+            user=factories.trainee(
+                full_name=name, username=f"classroom{number}", phone=f"1370000000{number}"
+            ),
+            course=course,
+            source=Enrollment.Source.ADMIN,
+        )
+        for number, name in enumerate(("张三", "李四", "王五"))
+    ]
+    return {"course": course, "session": session, "later": later, "enrollments": enrollments}
