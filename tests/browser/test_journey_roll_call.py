@@ -48,6 +48,6 @@ def test_trainer_takes_the_roll_on_a_phone(visit, classroom):
         )
     )
     assert marks == MARKS
-    assert set(
-        Attendance.objects.filter(session=session).values_list("method", flat=True)
-    ) == {Attendance.Method.ROLL_CALL}
+    assert set(Attendance.objects.filter(session=session).values_list("method", flat=True)) == {
+        Attendance.Method.ROLL_CALL
+    }

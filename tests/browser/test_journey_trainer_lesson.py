@@ -43,9 +43,7 @@ def library_image(demo_site):
     )
 
 
-def test_trainer_writes_a_lesson_and_an_administrator_publishes_it(
-    visit, library_image, settings
-):
+def test_trainer_writes_a_lesson_and_an_administrator_publishes_it(visit, library_image, settings):
     # The editor autosaves half a second after each change; a test types and clicks
     # faster than that, so its autosave would race the submission. People don't.
     settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
