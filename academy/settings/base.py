@@ -155,6 +155,9 @@ WAGTAILADMIN_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "pptx", "ppt", "xlsx", "xls", "txt", "zip"]
 WAGTAIL_USER_CUSTOM_FIELDS = ["full_name", "phone"]
+# Admin avatars come from uploads only: Gravatar is unreachable from mainland China and
+# would send a hash of every user's email address abroad.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -12,7 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.urls import path
+from django.views.static import serve
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -29,6 +32,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+DEMO_PASSWORD = "shegong-demo-2026"  # noqa: S105 - the published demo logins
 
 # The ORM is used from the test thread while Playwright's sync API runs its own loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -71,8 +76,24 @@ def demo_site(django_db_serialized_rollback, transactional_db, live_server, sett
     """The demo data, served by a live server on the test database."""
     settings.WAGTAILADMIN_BASE_URL = live_server.url
     settings.DEBUG = False
+    settings.ROOT_URLCONF = __name__
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     return live_server
+
+
+def _media(request, path):
+    """Uploaded images, as a web server in front of the site would serve them."""
+    return serve(request, path, document_root=django_settings.MEDIA_ROOT)
+
+
+def _urlpatterns():
+    from academy.urls import urlpatterns
+
+    return [path("media/<path:path>", _media), *urlpatterns]
+
+
+# The live server's URLs: the site's own, plus the uploaded files (DEBUG is off).
+urlpatterns = _urlpatterns()
 
 
 class BrowserSession:
@@ -84,7 +105,10 @@ class BrowserSession:
         self.console: list[str] = []
         self.problems: list[str] = []
         self.expected_failures: list[re.Pattern] = []
+        self.downloads: set[str] = set()
+        self.aborted: list[str] = []
         page.on("console", self._on_console)
+        page.on("download", lambda download: self.downloads.add(download.url))
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
         page.on("requestfailed", self._on_request_failed)
         page.on("response", self._on_response)
@@ -95,10 +119,19 @@ class BrowserSession:
             self.problems.append(f"console error: {message.text}")
 
     def _on_request_failed(self, request):
-        if not self._expected(request.url) and not request.url.startswith("data:"):
-            self.problems.append(
-                f"request failed: {request.method} {request.url} {request.failure}"
-            )
+        if self._expected(request.url) or request.url.startswith("data:"):
+            return
+        if request.failure == "net::ERR_ABORTED" and request.is_navigation_request():
+            # A link to a file: Chromium aborts the navigation and downloads it instead.
+            self.aborted.append(request.url)
+            return
+        self.problems.append(f"request failed: {request.method} {request.url} {request.failure}")
+
+    def all_problems(self) -> list[str]:
+        """Console errors, failed requests and HTTP errors; an aborted navigation
+        counts unless it became a download."""
+        aborted = [url for url in self.aborted if url not in self.downloads]
+        return self.problems + [f"navigation aborted: {url}" for url in aborted]
 
     def _on_response(self, response):
         if response.status >= 400 and not self._expected(response.url):
@@ -120,6 +153,22 @@ class BrowserSession:
         response = self.page.goto(self.url(path))
         self.page.wait_for_load_state("networkidle")
         return response
+
+    def log_in(self, email: str, password: str = DEMO_PASSWORD):
+        self.goto("/accounts/login/")
+        self.page.locator("#id_username").fill(email)
+        self.page.locator("#id_password").fill(password)
+        with self.page.expect_navigation():
+            self.page.locator("main form button[type=submit]").click()
+        self.page.wait_for_load_state("networkidle")
+        assert "/accounts/login/" not in self.page.url, f"could not log in as {email}"
+
+    def switch_language(self, name: str):
+        """Press a button of the language switcher in the page header."""
+        switcher = self.page.locator(".language-switcher")
+        with self.page.expect_navigation():
+            switcher.get_by_role("button", name=name, exact=True).click()
+        self.page.wait_for_load_state("networkidle")
 
     def screenshot(self, label: str) -> Path:
         path = ARTIFACTS / self.name / f"{label}-{self.viewport}.png"
@@ -148,6 +197,8 @@ OVERLAP_SCRIPT = """
     const element = node.parentElement;
     const style = getComputedStyle(element);
     if (style.visibility === 'hidden' || style.display === 'none') continue;
+    // Also skips what is not rendered, such as the body of a closed <details>.
+    if (!element.checkVisibility({visibilityProperty: true, opacityProperty: true})) continue;
     const hidden = '.visually-hidden, .skip-link, [aria-hidden="true"], script, style, template';
     if (element.closest(hidden)) continue;
     const range = document.createRange();
@@ -183,10 +234,14 @@ def visit(request, browser, demo_site, viewport):
     contexts = []
     sessions = []
 
-    def open_session(label: str = "main") -> BrowserSession:
+    def open_session(label: str = "main", language: str = "") -> BrowserSession:
         context = browser.new_context(
             viewport=VIEWPORTS[viewport], locale="zh-CN", accept_downloads=True
         )
+        if language:
+            context.add_cookies(
+                [{"name": "academy_language", "value": language, "url": demo_site.url}]
+            )
         contexts.append(context)
         name = re.sub(r"[^\w.-]+", "_", request.node.name)
         session = BrowserSession(context.new_page(), name, demo_site.url, viewport)
@@ -210,13 +265,45 @@ def visit(request, browser, demo_site, viewport):
             except Exception as error:  # the page may be gone
                 session.console.append(f"(no screenshot: {error})")
             (folder / f"console-{session.label}-{viewport}.log").write_text(
-                "\n".join(session.console + ["", "problems:"] + session.problems)
+                "\n".join(session.console + ["", "problems:"] + session.all_problems())
             )
             print(f"\n--- browser console ({session.label}, {viewport}) ---")
             print("\n".join(session.console[-50:]))
-            print(f"--- problems: {json.dumps(session.problems, ensure_ascii=False)}")
+            print(f"--- problems: {json.dumps(session.all_problems(), ensure_ascii=False)}")
     for context in contexts:
         context.close()
-    problems = [problem for session in sessions for problem in session.problems]
+    problems = [problem for session in sessions for problem in session.all_problems()]
     if not failed:
         assert not problems, "browser reported problems:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def classroom(demo_site):
+    """The trainer's demo course with a session that started this morning and three
+    trainees enrolled: 张三, 李四 and 王五."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.models import CoursePage
+    from enrollments.models import Enrollment
+    from enrollments.services.enrollment import enrollment_enrol
+    from tests import factories
+
+    course = CoursePage.objects.get(slug="casework-basics")
+    session, *later = course.sessions.order_by("starts_at")
+    now = timezone.now()
+    session.starts_at = now - timedelta(minutes=10)
+    session.ends_at = now + timedelta(hours=3)
+    session.save(update_fields=["starts_at", "ends_at"])
+    enrollments = [
+        enrollment_enrol(
+            user=factories.trainee(
+                full_name=name, username=f"classroom{number}", phone=f"1370000000{number}"
+            ),
+            course=course,
+            source=Enrollment.Source.ADMIN,
+        )
+        for number, name in enumerate(("张三", "李四", "王五"))
+    ]
+    return {"course": course, "session": session, "later": later, "enrollments": enrollments}
