@@ -114,3 +114,10 @@ def test_administrator_creates_a_user_with_a_full_name_in_the_admin(client, admi
     created = get_user_model().objects.get(username="newtrainer")
     assert created.full_name == "司马光明"
     assert created.groups.filter(name=TRAINER).exists()
+
+
+@pytest.mark.django_db
+def test_the_publication_workflow_is_named_for_administrators():
+    from wagtail.models import Workflow
+
+    assert list(Workflow.objects.values_list("name", flat=True)) == ["Administrator approval"]

@@ -105,3 +105,17 @@ def test_dashboard_shows_progress_hours_and_states(client):
 def test_dashboard_needs_login(client):
     response = client.get(reverse("enrollments:dashboard"))
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_dashboard_links_to_check_in_and_certificates(client):
+    from django.urls import reverse
+
+    from tests.factories import trainee
+
+    client.force_login(trainee())
+
+    content = client.get(reverse("enrollments:dashboard")).content.decode()
+
+    assert reverse("attendance:checkin_by_code") in content
+    assert reverse("certificates:mine") in content
