@@ -57,8 +57,13 @@ format: install
 
 # Refresh the message catalogues from the source (needs GNU gettext).
 messages: install
-	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --ignore ".venv/*" --ignore "tests/*" --no-obsolete
-	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --domain djangojs --ignore ".venv/*" --ignore "static_collected/*" --no-obsolete
+	$(BIN)/python manage.py makemessages --locale zh_Hans --locale en --no-obsolete \
+		--ignore ".venv/*" --ignore "tests/*" --ignore "courses/*" --ignore "enrollments/*" \
+		--ignore "bench/*" --ignore "docs/*" --ignore "static_collected/*" --ignore "test-artifacts/*"
+	for app in courses enrollments; do \
+		(cd $$app && ../$(BIN)/django-admin makemessages --locale zh_Hans --locale en --no-obsolete \
+			--settings=academy.settings.dev --pythonpath=..); \
+	done
 
 # The benchmark at the academy's real scale (PostgreSQL and Redis from DATABASE_URL and
 # REDIS_URL; BENCH_SCALE=small for a quick run). See docs/benchmarks.md.
