@@ -69,6 +69,23 @@ class CourseCatalogPage(CourseTreePageMixin, Page):
     class Meta:
         verbose_name = _("course catalogue")
 
+    def route(self, request, path_components):
+        """Find the curriculum, course or lesson below in one lookup, not one per level."""
+        if path_components:
+            page = (
+                Page.objects.filter(
+                    slug=path_components[-1],
+                    depth=self.depth + len(path_components),
+                    url_path=self.url_path + "/".join(path_components) + "/",
+                    path__startswith=self.path,
+                )
+                .specific()
+                .first()
+            )
+            if page is not None:
+                return page.route(request, [])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import catalog_page_context
 
@@ -297,10 +314,8 @@ class LessonPage(CourseTreePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_page_context(lesson=self))
-        lesson_progress_start(lesson=self, user=request.user)
-        context.update(
-            lesson_page_progress_context(lesson=self, user=request.user, request=request)
-        )
+        progress = lesson_progress_start(lesson=self, user=request.user)
+        context.update(lesson_page_progress_context(lesson=self, progress=progress))
         return context
 
 

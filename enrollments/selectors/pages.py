@@ -6,7 +6,6 @@ from django.utils import timezone
 from enrollments.models import Enrollment, LessonProgress
 from enrollments.services.progress import (
     BEAT_INTERVAL_SECONDS,
-    lesson_course_id,
     lesson_time_cap_seconds,
 )
 
@@ -56,19 +55,13 @@ def course_page_enrollment_context(*, course, user) -> dict:
     }
 
 
-def lesson_page_progress_context(*, lesson, user, request) -> dict:
-    """The trainee's progress on the lesson and the addresses the page's script posts to."""
-    progress = None
-    enrolled = False
-    if user.is_authenticated:
-        enrollment = Enrollment.objects.filter(
-            user=user,
-            course_id=lesson_course_id(lesson=lesson),
-            status__in=Enrollment.LEARNING_STATUSES,
-        ).first()
-        enrolled = enrollment is not None
-        if enrolled:
-            progress = LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).first()
+def lesson_page_progress_context(*, lesson, progress: LessonProgress | None) -> dict:
+    """The trainee's progress on the lesson and the addresses the page's script posts to.
+
+    ``progress`` is what ``lesson_progress_start`` recorded for the visitor: None when
+    the visitor is not learning in the lesson's course.
+    """
+    enrolled = progress is not None
     seconds = progress.seconds_on_task if progress else 0
     needed = lesson.min_study_minutes * 60
     return {
