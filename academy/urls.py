@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.templatetags.static import static as static_url
 from django.urls import include, path
-from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from django_rq.urls import get_admin_urlpatterns
 from wagtail import urls as wagtail_urls
@@ -11,7 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .rq_dashboard import administrators_only
-from .views import health
+from .views import favicon, health
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -21,9 +19,7 @@ urlpatterns = [
     path("learning/", include("enrollments.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/", health, name="health"),
-    path(
-        "favicon.ico", RedirectView.as_view(url=static_url("academy/favicon.svg"), permanent=True)
-    ),
+    path("favicon.ico", favicon, name="favicon"),
     path("certificates/", include("enrollments.urls_certificates")),
     path("attendance/", include("enrollments.urls_attendance")),
     path(

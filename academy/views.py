@@ -2,8 +2,9 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -79,3 +80,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def health(request):
     """A trivial page for load balancers and the benchmark's baseline."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico; the icon lives with the static files.
+
+    Resolved per request: with hashed static file names it is known only after
+    collectstatic.
+    """
+    return HttpResponsePermanentRedirect(static("academy/favicon.svg"))

@@ -122,3 +122,33 @@ def test_health_page_answers_without_the_database(client, django_assert_num_quer
 
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+def test_production_start_up_needs_no_collected_static_files(tmp_path):
+    """collectstatic itself loads the URLs, before any static file is collected."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "academy.settings.production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "academy.example",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
+@pytest.mark.django_db
+def test_favicon_redirects_to_the_static_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response.url.endswith("academy/favicon.svg")
