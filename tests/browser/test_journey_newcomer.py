@@ -177,7 +177,7 @@ def test_newcomer_registers_studies_checks_in_and_verifies_the_certificate(
     assert enrollment.status == Enrollment.Status.COMPLETED
 
     # The certificate, issued on completion, downloads as a PDF with a QR code.
-    page.locator("#finished-courses").get_by_role("link", name="我的证书").click()
+    page.locator("#certificates").get_by_role("link", name="我的证书").click()
     page.wait_for_load_state("networkidle")
     in_english(browser, "certificates", heading("我的证书"), heading("My certificates"))
     certificate = Certificate.objects.get(enrollment=enrollment)
