@@ -147,47 +147,14 @@ TOPICS = [
     "优势视角与增能",
     "家庭治疗入门",
 ]
-LESSON_BODY = """## 学习目标
 
-- 理解{topic}在服务流程中的位置；
-- 掌握第 {number} 课的基本方法与记录要点；
-- 能够识别需要立即转介的风险信号。
 
-## 一、三个任务
+def lesson_body(*, topic: str, number: int) -> str:
+    """A real lesson text, different for every lesson so that no rendering is shared."""
+    from courses.demo import LESSON_INTAKE
 
-接案不是"登记一下"，而是建立专业关系的起点。社工在首次接触中要完成三件事：
+    return f"# 第 {number} 课 {topic}\n\n{LESSON_INTAKE}"
 
-1. **澄清来意**：服务对象为什么现在来？是自己求助、家人陪同，还是居委会转介？
-2. **初步评估**：需要是否在本机构的服务范围内，是否存在安全风险。
-3. **说明服务**：告知保密原则及其例外、服务时长和双方的权利义务。
-
-## 二、记录表
-
-| 栏目 | 记录要点 | 常见问题 |
-|:--|:--|:--|
-| 基本信息 | 姓名、联系方式、居住社区 | 遗漏紧急联系人 |
-| 求助问题 | 用服务对象自己的话记录 | 过早下结论 |
-| 风险筛查 | 自伤、家暴、照护中断 | 未按流程上报 |
-| 下一步 | 约定时间与联系方式 | 只写"再联系" |
-
-> 记录要"可核查"：写观察到的事实，把判断和推测单独标注。
-
-## 三、需要立即转介的情形
-
-遇到以下情况，应当当天向督导报告并启动转介流程[^1]：
-
-- 服务对象表达明确的自伤或伤人计划；
-- 发现未成年人或老年人处于无人照护状态；
-- 有家庭暴力的迹象且服务对象仍与施暴者同住。
-
-## 课后练习
-
-```text
-请用 300 字记录一次模拟会谈，并标出你的观察与推测。
-```
-
-[^1]: 转介流程见机构服务手册第 4 章。
-"""
 
 LESSON_HOURS = [Decimal("1.0"), Decimal("1.5"), Decimal("2.0")]
 SESSION_HOURS = Decimal("3.0")
@@ -439,7 +406,7 @@ def _tree(*, scale: Scale, trainers: list[int], now) -> dict:
             LessonPage(
                 title=f"第 {position + 1} 课 {topic}",
                 slug=f"lesson-{position + 1:02d}",
-                body=LESSON_BODY.format(topic=topic, number=position + 1),
+                body=lesson_body(topic=topic, number=position + 1),
                 class_hours=LESSON_HOURS[position % len(LESSON_HOURS)],
                 estimated_minutes=45,
                 sort_order=position,
