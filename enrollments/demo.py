@@ -39,8 +39,34 @@ def _publish_child(parent, page):
     return page
 
 
+def _demo_course(
+    curriculum, course, *, lessons, slug_prefix, task, estimated_minutes, min_study_minutes, trainer
+):
+    """Publish a demo course with its lessons, taught by the demo trainer."""
+    from courses.models import LessonPage
+
+    _publish_child(curriculum, course)
+    for order, title in enumerate(lessons):
+        _publish_child(
+            course,
+            LessonPage(
+                title=title,
+                slug=f"{slug_prefix}-{order + 1}",
+                body=f"## {title}\n\n{task}",
+                class_hours=Decimal("1.0"),
+                estimated_minutes=estimated_minutes,
+                min_study_minutes=min_study_minutes,
+                sort_order=order,
+            ),
+        )
+    if trainer:
+        course.trainers.add(trainer)
+        course.save_revision().publish()
+    return course
+
+
 def _demo_courses():
-    from courses.models import CourseCatalogPage, CoursePage, CurriculumPage, LessonPage
+    from courses.models import CourseCatalogPage, CoursePage, CurriculumPage
 
     ethics = CoursePage.objects.filter(slug=ETHICS_SLUG).first()
     workshop = CoursePage.objects.filter(slug=WORKSHOP_SLUG).first()
@@ -60,60 +86,42 @@ def _demo_courses():
         )
     trainer = User.objects.filter(username="trainer").first()
     if ethics is None:
-        ethics = CoursePage(
-            title="社会工作伦理与专业反思（线上）",
-            slug=ETHICS_SLUG,
-            summary="以案例讨论社会工作伦理守则在一线服务中的运用。",
-            delivery_mode="online",
-            class_hours=Decimal("3.0"),
-            capacity=3,
+        ethics = _demo_course(
+            curriculum,
+            CoursePage(
+                title="社会工作伦理与专业反思（线上）",
+                slug=ETHICS_SLUG,
+                summary="以案例讨论社会工作伦理守则在一线服务中的运用。",
+                delivery_mode="online",
+                class_hours=Decimal("3.0"),
+                capacity=3,
+            ),
+            lessons=["伦理守则概览", "伦理困境的识别", "案例研讨：保密与知情同意"],
+            slug_prefix="ethics-lesson",
+            task="阅读材料并完成反思记录。",
+            estimated_minutes=40,
+            min_study_minutes=20,
+            trainer=trainer,
         )
-        _publish_child(curriculum, ethics)
-        for order, title in enumerate(
-            ["伦理守则概览", "伦理困境的识别", "案例研讨：保密与知情同意"]
-        ):
-            _publish_child(
-                ethics,
-                LessonPage(
-                    title=title,
-                    slug=f"ethics-lesson-{order + 1}",
-                    body=f"## {title}\n\n阅读材料并完成反思记录。",
-                    class_hours=Decimal("1.0"),
-                    estimated_minutes=40,
-                    min_study_minutes=20,
-                    sort_order=order,
-                ),
-            )
-        if trainer:
-            ethics.trainers.add(trainer)
-            ethics.save_revision().publish()
     if workshop is None:
-        workshop = CoursePage(
-            title="个案管理工作坊",
-            slug=WORKSHOP_SLUG,
-            summary="从需求评估到结案的个案管理全流程演练，需审核报名。",
-            delivery_mode="online",
-            class_hours=Decimal("2.0"),
-            capacity=2,
-            requires_approval=True,
+        workshop = _demo_course(
+            curriculum,
+            CoursePage(
+                title="个案管理工作坊",
+                slug=WORKSHOP_SLUG,
+                summary="从需求评估到结案的个案管理全流程演练，需审核报名。",
+                delivery_mode="online",
+                class_hours=Decimal("2.0"),
+                capacity=2,
+                requires_approval=True,
+            ),
+            lessons=["需求评估", "服务计划与结案"],
+            slug_prefix="case-lesson",
+            task="结合案例完成练习。",
+            estimated_minutes=45,
+            min_study_minutes=15,
+            trainer=trainer,
         )
-        _publish_child(curriculum, workshop)
-        for order, title in enumerate(["需求评估", "服务计划与结案"]):
-            _publish_child(
-                workshop,
-                LessonPage(
-                    title=title,
-                    slug=f"case-lesson-{order + 1}",
-                    body=f"## {title}\n\n结合案例完成练习。",
-                    class_hours=Decimal("1.0"),
-                    estimated_minutes=45,
-                    min_study_minutes=15,
-                    sort_order=order,
-                ),
-            )
-        if trainer:
-            workshop.trainers.add(trainer)
-            workshop.save_revision().publish()
     return ethics, workshop
 
 
