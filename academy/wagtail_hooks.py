@@ -1,20 +1,14 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
-from .roles import is_administrator
+from .access import AdministratorMenuItem
 from .viewsets import organization_viewset
 
 
 @hooks.register("register_admin_viewset")
 def register_organization_viewset():
     return organization_viewset
-
-
-class AdministratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_administrator(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from enrollments.services import certificates as certificate_services
+from enrollments.services import exports as export_services
 
 logger = logging.getLogger(__name__)
 
@@ -67,3 +68,8 @@ def certificate_bundle_task(bundle_id: int) -> None:
 @task()
 def certificate_sweep_task() -> int:
     return certificate_services.certificate_sweep()
+
+
+@task()
+def attendance_export_run_task(export_id: int) -> None:
+    export_services.attendance_export_run(export_id=export_id)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from enrollments.certificate_pdf import (
+from enrollments.documents.certificate import (
     CertificateContent,
     CertificateDesign,
     HoursRecordContent,

@@ -12,7 +12,7 @@ from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.utils import timezone
 
 from academy.roles import is_administrator
-from enrollments.exports.writers import (
+from enrollments.documents.spreadsheets import (
     attendance_csv_write,
     attendance_xlsx_write,
     hours_summary_xlsx_write,
@@ -74,7 +74,7 @@ def attendance_export_request(
     """Create an export job and run it in the background once this transaction commits."""
     if not is_administrator(user):
         raise PermissionDenied
-    from enrollments.exports.tasks import attendance_export_run_task
+    from enrollments.tasks import attendance_export_run_task
 
     export = AttendanceExport.objects.create(
         requested_by=user,

@@ -366,7 +366,7 @@ def test_roll_call_page_queries_do_not_grow(
 
 
 def test_demo_attendance_is_idempotent(trainer_user):
-    from enrollments.demo_attendance import seed_attendance
+    from enrollments.demo.attendance import seed_attendance
 
     assert seed_attendance() == 0
     course = af.course(trainers=[trainer_user])

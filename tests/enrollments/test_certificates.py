@@ -403,7 +403,17 @@ def test_seeded_demo_has_an_issued_certificate_with_its_pdf():
     assert certificate.pdf.storage.exists(certificate.pdf.name)
 
 
-def test_render_timing_figure_is_available():
-    from enrollments.certificate_pdf import certificate_render_seconds
+def test_sample_certificate_draws_its_holder_course_and_serial():
+    from enrollments.documents.certificate import (
+        CertificateDesign,
+        render_certificate,
+        sample_certificate_content,
+    )
 
-    assert certificate_render_seconds(count=1) > 0
+    content = sample_certificate_content("GC-2026-N-00077")
+    pdf = render_certificate(
+        content, CertificateDesign(title="结业证书", body="{name}《{course}》")
+    )
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert content.holder_name in text
+    assert "GC-2026-N-00077" in text

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from enrollments.exports.writers import neutralise
+from enrollments.documents.spreadsheets import neutralise
 from enrollments.models import Attendance, AttendanceExport, HourEntry
 from enrollments.services.attendance import attendance_set
 from enrollments.services.exports import attendance_export_request, attendance_export_run

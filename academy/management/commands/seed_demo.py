@@ -9,9 +9,9 @@ DEMO_STEPS = [
     "academy.demo.seed_people",
     "academy.demo.seed_site",
     "courses.demo.seed_courses",
-    "enrollments.demo.seed_enrollments",
-    "enrollments.demo_attendance.seed_attendance",
-    "enrollments.demo_certificates.seed_certificates",
+    "enrollments.demo.enrollments.seed_enrollments",
+    "enrollments.demo.attendance.seed_attendance",
+    "enrollments.demo.certificates.seed_certificates",
 ]
 
 

@@ -3,20 +3,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
-from academy.roles import is_administrator
-from enrollments.forms import ExternalTrainingForm
-from enrollments.models import Enrollment, ExternalTraining
+from enrollments.models import Enrollment
 from enrollments.selectors.dashboard import dashboard_context
-from enrollments.selectors.hours import hour_entry_list, hours_summary
 from enrollments.services.enrollment import enrollment_enrol, enrollment_withdraw
-from enrollments.services.external_training import external_training_submit
 from enrollments.services.progress import lesson_progress_beat, lesson_progress_complete
 
 
@@ -122,36 +117,3 @@ def lesson_complete(request, lesson_id):
 @login_required
 def dashboard(request):
     return render(request, "enrollments/dashboard.html", dashboard_context(user=request.user))
-
-
-@login_required
-def ledger(request):
-    context = {
-        "entries": hour_entry_list(user=request.user)[:500],
-        "hours": hours_summary(user=request.user, today=timezone.localdate()),
-        "external_trainings": ExternalTraining.objects.filter(user=request.user)[:100],
-    }
-    return render(request, "enrollments/ledger.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def external_training_new(request):
-    form = ExternalTrainingForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            external_training_submit(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Your external training was submitted for review."))
-            return redirect("enrollments:ledger")
-    return render(request, "enrollments/external_training_form.html", {"form": form})
-
-
-@login_required
-def external_training_proof(request, training_id):
-    training = get_object_or_404(ExternalTraining, pk=training_id)
-    if training.user_id != request.user.pk and not is_administrator(request.user):
-        raise Http404
-    return FileResponse(training.proof.open("rb"), as_attachment=False)

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from enrollments.forms_certificates import HoursRecordRequestForm, VerifySearchForm
+from academy.access import private_file_response
+from enrollments.forms.certificates import HoursRecordRequestForm, VerifySearchForm
 from enrollments.selectors.certificates import (
     certificate_find_by_serial,
     certificate_for_verification,
@@ -64,15 +65,6 @@ def verify_search(request):
     )
 
 
-def _pdf_response(file_field, filename):
-    return FileResponse(
-        file_field.open("rb"),
-        as_attachment=True,
-        filename=filename,
-        content_type="application/pdf",
-    )
-
-
 @login_required
 def my_certificates(request):
     return render(
@@ -87,7 +79,12 @@ def download(request, certificate_id):
     certificate = certificate_get_for_download(user=request.user, certificate_id=certificate_id)
     if certificate is None:
         raise Http404
-    return _pdf_response(certificate.pdf, f"{certificate.serial_number}.pdf")
+    return private_file_response(
+        certificate.pdf,
+        allowed=True,
+        filename=f"{certificate.serial_number}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @login_required
@@ -119,7 +116,12 @@ def hours_record_download(request, record_id):
     record = hours_record_get_for_download(user=request.user, record_id=record_id)
     if record is None:
         raise Http404
-    return _pdf_response(record.pdf, f"hours-{record.period_start}-{record.period_end}.pdf")
+    return private_file_response(
+        record.pdf,
+        allowed=True,
+        filename=f"hours-{record.period_start}-{record.period_end}.pdf",
+        content_type="application/pdf",
+    )
 
 
 def hours_record_verify(request, code):

@@ -14,27 +14,23 @@ from django.views.decorators.http import require_POST
 
 from academy.roles import is_administrator, is_trainer
 from courses.models import ClassSession
-from enrollments.exports.signin_sheet import signin_sheet_pdf
-from enrollments.forms_attendance import CheckinCodeForm, WalkInForm
-from enrollments.models import Attendance, Enrollment
+from enrollments.documents.signin_sheet import signin_sheet_pdf
+from enrollments.forms.attendance import WalkInForm
+from enrollments.models import Attendance
 from enrollments.selectors.attendance import (
     attendance_rule_get,
     session_can_take_roll,
     session_checkin_count,
     session_list_for_trainer,
-    session_open_for_checkin_list,
     session_roster,
     trainee_find_by_phone,
 )
 from enrollments.services.attendance import attendance_roll_call_mark, walk_in_enroll
 from enrollments.services.checkin import (
-    CheckinRefused,
     checkin_code,
     checkin_period,
-    checkin_record,
     checkin_seconds_left,
     checkin_token,
-    checkout_record,
 )
 
 
@@ -165,109 +161,3 @@ def signin_sheet(request, session_id: int):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sign-in-sheet-{session.pk}.pdf"'
     return response
-
-
-def _checkin_context(request, session, form):
-    attendance = (
-        Attendance.objects.filter(session=session, enrollment__user=request.user).first()
-        if request.user.is_authenticated
-        else None
-    )
-    return {
-        "session": session,
-        "form": form,
-        "token": request.GET.get("t") or request.POST.get("token", ""),
-        "attendance": attendance,
-        "enrolled": Enrollment.objects.filter(
-            user=request.user, course_id=session.course_id, status__in=Enrollment.SEAT_STATUSES
-        ).exists(),
-    }
-
-
-@login_required
-def checkin(request, session_id: int):
-    """The page a scan opens; the trainee confirms with one tap, or types the code."""
-    session = get_object_or_404(ClassSession.objects.select_related("course"), pk=session_id)
-    form = CheckinCodeForm(request.POST or None)
-    if request.method == "POST":
-        token = request.POST.get("token", "").strip()
-        code = request.POST.get("code", "").strip() if not token else ""
-        if token or form.is_valid():
-            try:
-                attendance = checkin_record(
-                    session=session, user=request.user, token=token, code=code
-                )
-            except CheckinRefused as refusal:
-                messages.error(request, refusal.messages[0])
-            else:
-                messages.success(
-                    request,
-                    _("Checked in at %(time)s: %(status)s.")
-                    % {
-                        "time": timezone.localtime(attendance.checked_in_at).strftime("%H:%M"),
-                        "status": attendance.get_status_display(),
-                    },
-                )
-            return redirect("attendance:checkin", session_id=session.pk)
-        form = CheckinCodeForm(request.POST)
-    return render(
-        request, "enrollments/attendance/checkin.html", _checkin_context(request, session, form)
-    )
-
-
-@login_required
-def checkin_by_code(request):
-    """Type the six-digit code without scanning: it finds the open session it belongs to."""
-    form = CheckinCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
-        now = timezone.now()
-        period = checkin_period(now=now)
-        candidates = [
-            session
-            for session in session_open_for_checkin_list(now=now, rule=attendance_rule_get())
-            if code
-            in (
-                checkin_code(session_id=session.pk, period=period),
-                checkin_code(session_id=session.pk, period=period - 1),
-            )
-        ]
-        enrolled_course_ids = set(
-            Enrollment.objects.filter(
-                user=request.user, status__in=Enrollment.SEAT_STATUSES
-            ).values_list("course_id", flat=True)
-        )
-        candidates.sort(key=lambda session: session.course_id not in enrolled_course_ids)
-        if not candidates:
-            messages.error(
-                request,
-                _("This check-in code is not valid or has expired. Check the screen again."),
-            )
-        else:
-            session = candidates[0]
-            try:
-                checkin_record(session=session, user=request.user, code=code, now=now)
-            except CheckinRefused as refusal:
-                messages.error(request, refusal.messages[0])
-            else:
-                messages.success(request, _("You are checked in."))
-                return redirect("attendance:checkin", session_id=session.pk)
-        return redirect("attendance:checkin_by_code")
-    return render(request, "enrollments/attendance/checkin_code.html", {"form": form})
-
-
-@login_required
-@require_POST
-def checkout(request, session_id: int):
-    session = get_object_or_404(ClassSession, pk=session_id)
-    try:
-        attendance = checkout_record(session=session, user=request.user)
-    except CheckinRefused as refusal:
-        messages.error(request, refusal.messages[0])
-    else:
-        messages.success(
-            request,
-            _("Checked out at %(time)s.")
-            % {"time": timezone.localtime(attendance.checked_out_at).strftime("%H:%M")},
-        )
-    return redirect("attendance:checkin", session_id=session.pk)

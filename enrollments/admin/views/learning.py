@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from academy.roles import is_administrator
-from enrollments.forms import HourAdjustmentForm, ReasonForm, RosterUploadForm
+from enrollments.forms.learning import HourAdjustmentForm, ReasonForm, RosterUploadForm
 from enrollments.models import Enrollment
 from enrollments.selectors.access import enrollment_managed_queryset
 from enrollments.selectors.hours import hour_entry_list, hours_summary

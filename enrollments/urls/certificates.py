@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enrollments import views_certificates as views
+from enrollments.views import certificates as views
 
 app_name = "certificates"
 

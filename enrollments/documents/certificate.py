@@ -2,7 +2,6 @@
 
 import math
 import re
-import time
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -364,13 +363,3 @@ def sample_certificate_content(serial: str = "GC-2026-N-00001") -> CertificateCo
         serial_number=serial,
         verification_url="https://academy.example/certificates/verify/sample/",
     )
-
-
-def certificate_render_seconds(*, count: int = 20) -> float:
-    """Average seconds to draw one certificate PDF; a figure for the benchmark."""
-    design = CertificateDesign(title="结业证书", body="{name} 完成《{course}》{hours} 学时。")
-    cjk_font_name()
-    started = time.perf_counter()
-    for number in range(count):
-        render_certificate(sample_certificate_content(f"GC-2026-N-{number:05d}"), design)
-    return (time.perf_counter() - started) / count

@@ -6,29 +6,25 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
-from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies.base import ModelPermissionPolicy
 
-from academy.roles import is_administrator, is_trainer
+from academy.access import administrator_required, private_file_response
 from courses.models import ClassSession
-from enrollments.exports.writers import attendance_csv_stream
-from enrollments.forms_attendance import (
+from enrollments.documents.spreadsheets import attendance_csv_stream
+from enrollments.forms.attendance import (
     AttendanceExportForm,
     AttendanceImportForm,
     HoursSummaryForm,
 )
-from enrollments.models import Attendance, AttendanceExport
+from enrollments.models import AttendanceExport
 from enrollments.selectors.attendance import attendance_export_rows
 from enrollments.services.attendance import session_attendance_lock, session_attendance_unlock
 from enrollments.services.attendance_import import attendance_import
@@ -42,68 +38,12 @@ from enrollments.services.exports import (
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Attendance is changed only through the roll call, check-in and import, which keep
-    the hours ledger right; the admin lists and inspects it."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-    def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action)
-
-
-class AttendanceRecordViewSet(ModelViewSet):
-    model = Attendance
-    icon = "tasks"
-    menu_label = gettext_lazy("Attendance records")
-    add_to_admin_menu = False
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    list_display = ["enrollment", "session", "status", "hours_credited", "method", "checked_in_at"]
-    list_filter = ["status", "method"]
-    form_fields = ["status"]
-    inspect_view_fields = [
-        "session",
-        "enrollment",
-        "status",
-        "method",
-        "hours_credited",
-        "checked_in_at",
-        "checked_out_at",
-        "minutes_attended",
-        "marked_by",
-        "updated_at",
-    ]
-
-    def get_queryset(self, request):
-        return Attendance.objects.select_related(
-            "enrollment__user", "enrollment__course", "session__course"
-        )
-
-
-attendance_record_viewset = AttendanceRecordViewSet("attendance_records")
-
-
-def _administrator_only(view):
-    def wrapped(request, *args, **kwargs):
-        if not is_administrator(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
 def _render(request, template, title, context):
     context = {"page_title": title, "header_icon": "tasks", **context}
     return TemplateResponse(request, f"enrollments/attendance_admin/{template}", context)
 
 
-@_administrator_only
+@administrator_required
 def session_index(request):
     since = timezone.now() - timedelta(days=int(request.GET.get("days", "60") or 60))
     sessions = (
@@ -115,7 +55,7 @@ def session_index(request):
     return _render(request, "sessions.html", _("Sessions"), {"page": page})
 
 
-@_administrator_only
+@administrator_required
 @require_POST
 def session_lock_toggle(request, session_id: int):
     session = get_object_or_404(ClassSession, pk=session_id)
@@ -137,7 +77,7 @@ def _trainee_id(phone: str):
     return user.pk if user else -1
 
 
-@_administrator_only
+@administrator_required
 def export(request):
     form = AttendanceExportForm(request.GET or None)
     if request.GET and form.is_valid():
@@ -175,27 +115,25 @@ def export(request):
     return _render(request, "export.html", _("Export attendance"), {"form": form})
 
 
-@_administrator_only
+@administrator_required
 def export_jobs(request):
     jobs = AttendanceExport.objects.filter(requested_by=request.user)[:50]
     return _render(request, "jobs.html", _("Export jobs"), {"jobs": jobs})
 
 
-@_administrator_only
+@administrator_required
 def export_download(request, export_id: int):
     job = get_object_or_404(AttendanceExport, pk=export_id, requested_by=request.user)
-    if job.status != AttendanceExport.Status.DONE or not job.file:
-        raise Http404
     content_type = XLSX_CONTENT_TYPE if job.format == "xlsx" else "text/csv; charset=utf-8"
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
+    return private_file_response(
+        job.file,
+        allowed=job.status == AttendanceExport.Status.DONE,
         filename=f"attendance-{job.pk}.{job.format}",
         content_type=content_type,
     )
 
 
-@_administrator_only
+@administrator_required
 def hours_summary(request):
     form = HoursSummaryForm(request.GET or None)
     if request.GET and form.is_valid():
@@ -218,7 +156,7 @@ def hours_summary(request):
     return _render(request, "hours_summary.html", _("Hours summary"), {"form": form})
 
 
-@_administrator_only
+@administrator_required
 def import_attendance(request):
     result = None
     if request.method == "POST":
@@ -247,76 +185,3 @@ def import_attendance(request):
     else:
         form = AttendanceImportForm()
     return _render(request, "import.html", _("Import attendance"), {"form": form, "result": result})
-
-
-admin_urlpatterns = [
-    path("sessions/", session_index, name="sessions"),
-    path("sessions/<int:session_id>/lock/", session_lock_toggle, name="lock"),
-    path("export/", export, name="export"),
-    path("export/jobs/", export_jobs, name="jobs"),
-    path("export/jobs/<int:export_id>/download/", export_download, name="download"),
-    path("hours/", hours_summary, name="hours_summary"),
-    path("import/", import_attendance, name="import"),
-]
-
-
-class AdministratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_administrator(request.user)
-
-
-class AdministratorSubmenu(SubmenuMenuItem):
-    def is_shown(self, request):
-        return is_administrator(request.user)
-
-
-class TrainerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return is_trainer(request.user) and not is_administrator(request.user)
-
-
-def attendance_menu_item():
-    items = [
-        AdministratorMenuItem(
-            _("Sessions"), reverse("attendance_admin:sessions"), icon_name="date", order=100
-        ),
-        AdministratorMenuItem(
-            _("Attendance records"),
-            reverse(attendance_record_viewset.get_url_name("index")),
-            icon_name="list-ul",
-            order=200,
-        ),
-        AdministratorMenuItem(
-            _("Export attendance"),
-            reverse("attendance_admin:export"),
-            icon_name="download",
-            order=300,
-        ),
-        AdministratorMenuItem(
-            _("Export jobs"), reverse("attendance_admin:jobs"), icon_name="cogs", order=400
-        ),
-        AdministratorMenuItem(
-            _("Hours summary"),
-            reverse("attendance_admin:hours_summary"),
-            icon_name="table",
-            order=500,
-        ),
-        AdministratorMenuItem(
-            _("Import attendance"),
-            reverse("attendance_admin:import"),
-            icon_name="upload",
-            order=600,
-        ),
-        MenuItem(
-            _("Roll call (phone)"), reverse("attendance:sessions"), icon_name="user", order=700
-        ),
-    ]
-    return AdministratorSubmenu(
-        gettext_lazy("Attendance"), Menu(items=items), icon_name="tasks", order=350
-    )
-
-
-def trainer_roll_call_menu_item():
-    return TrainerMenuItem(
-        gettext_lazy("Roll call"), reverse("attendance:sessions"), icon_name="tasks", order=350
-    )

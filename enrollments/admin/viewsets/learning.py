@@ -6,47 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.permission_policies.base import BasePermissionPolicy
-from wagtail.permissions import register_permission_policy
 
-from academy.roles import is_administrator, is_trainer
+from academy.roles import is_administrator
 from enrollments.models import ContinuingEducationPolicy, Enrollment, ExternalTraining, HourEntry
 from enrollments.selectors.access import course_is_managed_by, enrollment_managed_queryset
-
-
-class ViewOnlyPolicy(BasePermissionPolicy):
-    """Records changed only through their own actions: the admin may list and inspect them."""
-
-    def __init__(self, model, *, trainers_may_view: bool = False):
-        super().__init__(model)
-        self.trainers_may_view = trainers_may_view
-
-    def user_has_permission(self, user, action):
-        if action != "view" or not user.is_active:
-            return False
-        return is_administrator(user) or (self.trainers_may_view and is_trainer(user))
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def users_with_any_permission(self, actions):
-        from django.contrib.auth import get_user_model
-
-        if "view" not in actions:
-            return get_user_model().objects.none()
-        roles = ["Administrator", "Trainer"] if self.trainers_may_view else ["Administrator"]
-        return get_user_model().objects.filter(is_active=True, groups__name__in=roles).distinct()
-
-    def users_with_permission(self, action):
-        return self.users_with_any_permission([action])
-
-
-enrollment_policy = ViewOnlyPolicy(Enrollment, trainers_may_view=True)
-hour_entry_policy = ViewOnlyPolicy(HourEntry)
-external_training_policy = ViewOnlyPolicy(ExternalTraining)
-register_permission_policy(Enrollment, enrollment_policy)
-register_permission_policy(HourEntry, hour_entry_policy)
-register_permission_policy(ExternalTraining, external_training_policy)
 
 
 class OrganizationColumn(Column):

@@ -1,18 +1,13 @@
 """Admin pages for one certificate (history, revoke, re-issue), ZIP downloads and hours records."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from academy.roles import is_administrator
-from enrollments.forms_certificates import BundleForm, HoursRecordRequestForm, RevokeForm
+from academy.access import administrator_required, private_file_response
+from enrollments.forms.certificates import BundleForm, HoursRecordRequestForm, RevokeForm
 from enrollments.models import Certificate, CertificateBundle, HoursRecord
 from enrollments.selectors.certificates import certificate_bundles, certificate_events
 from enrollments.services.certificates import (
@@ -24,17 +19,7 @@ from enrollments.services.certificates import (
 )
 
 
-def administrators_only(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_administrator(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@administrators_only
+@administrator_required
 def detail(request, certificate_id):
     certificate = get_object_or_404(
         Certificate.objects.select_related("enrollment__user", "enrollment__course"),
@@ -52,7 +37,7 @@ def detail(request, certificate_id):
 
 
 @require_POST
-@administrators_only
+@administrator_required
 def revoke(request, certificate_id):
     form = RevokeForm(request.POST)
     if form.is_valid():
@@ -72,7 +57,7 @@ def revoke(request, certificate_id):
 
 
 @require_POST
-@administrators_only
+@administrator_required
 def reissue(request, certificate_id):
     try:
         certificate_reissue(certificate_id=certificate_id, actor=request.user)
@@ -83,18 +68,18 @@ def reissue(request, certificate_id):
     return redirect("certificates_admin:detail", certificate_id)
 
 
-@administrators_only
+@administrator_required
 def download(request, certificate_id):
-    certificate = get_object_or_404(Certificate.objects.exclude(pdf=""), pk=certificate_id)
-    return FileResponse(
-        certificate.pdf.open("rb"),
-        as_attachment=True,
+    certificate = get_object_or_404(Certificate, pk=certificate_id)
+    return private_file_response(
+        certificate.pdf,
+        allowed=True,
         filename=f"{certificate.serial_number}.pdf",
         content_type="application/pdf",
     )
 
 
-@administrators_only
+@administrator_required
 def bundles(request):
     form = BundleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -118,22 +103,18 @@ def bundles(request):
     )
 
 
-@administrators_only
+@administrator_required
 def bundle_download(request, bundle_id):
-    bundle = get_object_or_404(
-        CertificateBundle.objects.exclude(file=""),
-        pk=bundle_id,
-        status=CertificateBundle.Status.READY,
-    )
-    return FileResponse(
-        bundle.file.open("rb"),
-        as_attachment=True,
+    bundle = get_object_or_404(CertificateBundle, pk=bundle_id)
+    return private_file_response(
+        bundle.file,
+        allowed=bundle.status == CertificateBundle.Status.READY,
         filename=bundle.file.name.rsplit("/", 1)[-1],
         content_type="application/zip",
     )
 
 
-@administrators_only
+@administrator_required
 def hours_records(request, user_id):
     trainee = get_object_or_404(get_user_model(), pk=user_id)
     form = HoursRecordRequestForm(request.POST or None)
@@ -161,26 +142,12 @@ def hours_records(request, user_id):
     )
 
 
-@administrators_only
+@administrator_required
 def hours_record_download(request, record_id):
-    record = HoursRecord.objects.filter(pk=record_id, status=HoursRecord.Status.ISSUED).first()
-    if record is None or not record.pdf:
-        raise Http404
-    return FileResponse(
-        record.pdf.open("rb"),
-        as_attachment=True,
+    record = get_object_or_404(HoursRecord, pk=record_id)
+    return private_file_response(
+        record.pdf,
+        allowed=record.status == HoursRecord.Status.ISSUED,
         filename=f"hours-{record.period_start}-{record.period_end}.pdf",
         content_type="application/pdf",
     )
-
-
-urlpatterns = [
-    path("<int:certificate_id>/", detail, name="detail"),
-    path("<int:certificate_id>/revoke/", revoke, name="revoke"),
-    path("<int:certificate_id>/reissue/", reissue, name="reissue"),
-    path("<int:certificate_id>/download/", download, name="download"),
-    path("downloads/", bundles, name="bundles"),
-    path("downloads/<int:bundle_id>/", bundle_download, name="bundle_download"),
-    path("hours/<int:user_id>/", hours_records, name="hours_records"),
-    path("hours/record/<int:record_id>/download/", hours_record_download, name="hours_download"),
-]

@@ -6,23 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
 
 from courses.models import CoursePage, Track
 from enrollments.models import Certificate, CertificateTemplate
-
-
-class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
-    """Certificates are written by the issuing job and the admin actions, never by a form."""
-
-    def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
-            return False
-        return super().user_has_permission(user, action)
-
-
-register_permission_policy(Certificate, ViewOnlyPermissionPolicy(Certificate))
 
 
 class CertificateFilterSet(WagtailFilterSet):

@@ -1,0 +1,54 @@
+"""Every admin URL of the app, each area under its own namespace; registered once from
+``wagtail_hooks.py``."""
+
+from django.urls import include, path
+
+from enrollments.admin.views import attendance, certificates, learning
+
+learning_urlpatterns = [
+    path(
+        "enrolments/<int:enrollment_id>/<str:action>/",
+        learning.enrollment_decide,
+        name="enrollment_decide",
+    ),
+    path(
+        "external-training/<int:training_id>/<str:action>/",
+        learning.external_training_decide,
+        name="external_training_decide",
+    ),
+    path("ledger/<int:user_id>/", learning.trainee_ledger, name="trainee_ledger"),
+    path("roster/", learning.roster_courses, name="roster_courses"),
+    path("roster/<int:course_id>/", learning.roster_upload, name="roster_upload"),
+    path("roster/<int:course_id>/<str:token>/", learning.roster_preview, name="roster_preview"),
+]
+
+certificate_urlpatterns = [
+    path("<int:certificate_id>/", certificates.detail, name="detail"),
+    path("<int:certificate_id>/revoke/", certificates.revoke, name="revoke"),
+    path("<int:certificate_id>/reissue/", certificates.reissue, name="reissue"),
+    path("<int:certificate_id>/download/", certificates.download, name="download"),
+    path("downloads/", certificates.bundles, name="bundles"),
+    path("downloads/<int:bundle_id>/", certificates.bundle_download, name="bundle_download"),
+    path("hours/<int:user_id>/", certificates.hours_records, name="hours_records"),
+    path(
+        "hours/record/<int:record_id>/download/",
+        certificates.hours_record_download,
+        name="hours_download",
+    ),
+]
+
+attendance_urlpatterns = [
+    path("sessions/", attendance.session_index, name="sessions"),
+    path("sessions/<int:session_id>/lock/", attendance.session_lock_toggle, name="lock"),
+    path("export/", attendance.export, name="export"),
+    path("export/jobs/", attendance.export_jobs, name="jobs"),
+    path("export/jobs/<int:export_id>/download/", attendance.export_download, name="download"),
+    path("hours/", attendance.hours_summary, name="hours_summary"),
+    path("import/", attendance.import_attendance, name="import"),
+]
+
+urlpatterns = [
+    path("learning/", include((learning_urlpatterns, "enrollments_admin"))),
+    path("certificate-admin/", include((certificate_urlpatterns, "certificates_admin"))),
+    path("attendance/", include((attendance_urlpatterns, "attendance_admin"))),
+]

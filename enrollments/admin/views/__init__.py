@@ -1,0 +1,1 @@
+"""Admin views that are not viewsets."""

@@ -1,0 +1,1 @@
+"""Idempotent demo data for ``seed_demo``."""

@@ -1,0 +1,1 @@
+"""Everything that draws a PDF or writes a spreadsheet."""

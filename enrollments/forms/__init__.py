@@ -1,0 +1,1 @@
+"""Forms check the shape of input; rules live in the services."""

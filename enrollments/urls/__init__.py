@@ -1,0 +1,1 @@
+"""Public URLs, one module per area, included from ``academy/urls.py``."""

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from enrollments.views import hours, learning
+
+app_name = "enrollments"
+
+urlpatterns = [
+    path("", learning.dashboard, name="dashboard"),
+    path("hours/", hours.ledger, name="ledger"),
+    path("hours/external/new/", hours.external_training_new, name="external_training_new"),
+    path(
+        "hours/external/<int:training_id>/proof/",
+        hours.external_training_proof,
+        name="external_training_proof",
+    ),
+    path("courses/<int:course_id>/enrol/", learning.enrol, name="enrol"),
+    path("courses/<int:course_id>/withdraw/", learning.withdraw, name="withdraw"),
+    path("lessons/<int:lesson_id>/beat/", learning.lesson_beat, name="lesson_beat"),
+    path("lessons/<int:lesson_id>/complete/", learning.lesson_complete, name="lesson_complete"),
+]

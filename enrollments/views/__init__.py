@@ -1,0 +1,1 @@
+"""Public views: learning, hours, attendance, check-in, certificates."""
