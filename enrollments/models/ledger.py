@@ -4,6 +4,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def _optional_link(to: str, verbose_name, *, related_name: str = "hour_entries"):
+    """What an entry was earned for; protected, since the ledger is never rewritten."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
+
+
 class HourEntry(models.Model):
     """One credit (or correction) of class-hours. Append-only: totals are sums over it.
 
@@ -26,54 +38,12 @@ class HourEntry(models.Model):
     source = models.CharField(_("source"), max_length=30, choices=Source.choices)
     hours = models.DecimalField(_("class-hours"), max_digits=6, decimal_places=1)
     date = models.DateField(_("date"), default=timezone.localdate)
-    course = models.ForeignKey(
-        "courses.CoursePage",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="hour_entries",
-        verbose_name=_("course"),
-    )
-    enrollment = models.ForeignKey(
-        "enrollments.Enrollment",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="hour_entries",
-        verbose_name=_("enrolment"),
-    )
-    lesson = models.ForeignKey(
-        "courses.LessonPage",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="hour_entries",
-        verbose_name=_("lesson"),
-    )
-    session = models.ForeignKey(
-        "courses.ClassSession",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="hour_entries",
-        verbose_name=_("session"),
-    )
-    external_training = models.ForeignKey(
-        "enrollments.ExternalTraining",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="hour_entries",
-        verbose_name=_("external training"),
-    )
-    corrects = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="corrections",
-        verbose_name=_("corrects"),
-    )
+    course = _optional_link("courses.CoursePage", _("course"))
+    enrollment = _optional_link("enrollments.Enrollment", _("enrolment"))
+    lesson = _optional_link("courses.LessonPage", _("lesson"))
+    session = _optional_link("courses.ClassSession", _("session"))
+    external_training = _optional_link("enrollments.ExternalTraining", _("external training"))
+    corrects = _optional_link("self", _("corrects"), related_name="corrections")
     description = models.CharField(_("description"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,6 +11,18 @@ from academy.settings.env import database_config, redis_url, rq_queues_config, t
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _manage(*args: str, env: dict, timeout: int = 120) -> subprocess.CompletedProcess:
+    """Run ``manage.py`` in a fresh process with ``env``, as a server would start."""
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def test_no_database_url_means_sqlite_with_wal_immediate_and_busy_timeout():
     config = database_config(None, default_sqlite_path="/tmp/academy.sqlite3")
 
@@ -54,14 +66,7 @@ def test_malformed_database_url_names_the_variable(url):
 def test_malformed_database_url_stops_start_up_with_a_message():
     env = {**os.environ, "DATABASE_URL": "postgres//missing-colon", "DJANGO_SETTINGS_MODULE": ""}
     env.pop("DJANGO_SETTINGS_MODULE")
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _manage("check", env=env)
 
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
@@ -75,26 +80,12 @@ def test_production_settings_require_secret_key_and_allowed_hosts():
         "SECRET_KEY": "",
         "ALLOWED_HOSTS": "academy.example",
     }
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
     env.update({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": ""})
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _manage("check", env=env)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
 
@@ -133,14 +124,7 @@ def test_production_start_up_needs_no_collected_static_files(tmp_path):
         "ALLOWED_HOSTS": "academy.example",
         "STATIC_ROOT": str(tmp_path / "static"),
     }
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = _manage("collectstatic", "--noinput", "-v0", env=env, timeout=300)
 
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "static" / "staticfiles.json").exists()

@@ -11,7 +11,11 @@ PUBLIC_URLS = [
     ("enrollments:dashboard", {}, "/learning/"),
     ("enrollments:ledger", {}, "/learning/hours/"),
     ("enrollments:external_training_new", {}, "/learning/hours/external/new/"),
-    ("enrollments:external_training_proof", {"training_id": 3}, "/learning/hours/external/3/proof/"),
+    (
+        "enrollments:external_training_proof",
+        {"training_id": 3},
+        "/learning/hours/external/3/proof/",
+    ),
     ("enrollments:enrol", {"course_id": 4}, "/learning/courses/4/enrol/"),
     ("enrollments:withdraw", {"course_id": 4}, "/learning/courses/4/withdraw/"),
     ("enrollments:lesson_beat", {"lesson_id": 5}, "/learning/lessons/5/beat/"),
