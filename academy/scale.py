@@ -151,9 +151,9 @@ TOPICS = [
 
 def lesson_body(*, topic: str, number: int) -> str:
     """A real lesson text, different for every lesson so that no rendering is shared."""
-    from courses.demo import LESSON_INTAKE
+    from courses.demo import demo_lesson_text
 
-    return f"# 第 {number} 课 {topic}\n\n{LESSON_INTAKE}"
+    return f"# 第 {number} 课 {topic}\n\n{demo_lesson_text('intake')}"
 
 
 LESSON_HOURS = [Decimal("1.0"), Decimal("1.5"), Decimal("2.0")]
