@@ -15,9 +15,9 @@ from wagtail.search.models import IndexEntry
 
 from academy.models import Organization, TraineeProfile
 from academy.roles import TRAINEE
-from academy.scale import Scale, ScaleDataExists, scale_data_seed
 from courses.models import ClassSession, CoursePage, CurriculumPage, LessonPage
 from enrollments.models import Attendance, Enrollment, HourEntry, LessonProgress
+from enrollments.scale import Scale, ScaleDataExists, scale_data_seed
 
 TINY = Scale(
     trainees=30,

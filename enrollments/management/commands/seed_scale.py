@@ -4,7 +4,7 @@ from dataclasses import fields, replace
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from academy.scale import DEFAULT_SCALE, SMALL_SCALE, ScaleDataExists, scale_data_seed
+from enrollments.scale import DEFAULT_SCALE, SMALL_SCALE, ScaleDataExists, scale_data_seed
 
 OPTIONS = {
     "trainees": _("trainees (default 20000; 500 with --small)"),
