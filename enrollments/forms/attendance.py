@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import Organization, phone_validator
@@ -24,6 +25,9 @@ class CheckinCodeForm(forms.Form):
         label=_("Check-in code"),
         max_length=6,
         min_length=6,
+        validators=[
+            RegexValidator(r"^[0-9]{6}\Z", _("Type the six digits of the code on the screen."))
+        ],
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}
         ),

@@ -1,4 +1,4 @@
-from .attendance import Attendance, AttendanceRule
+from .attendance import Attendance, AttendanceRule, CheckinCodeAttempt
 from .certificates import (
     Certificate,
     CertificateBundle,
@@ -22,6 +22,7 @@ __all__ = [
     "CertificateEvent",
     "CertificateSerialCounter",
     "CertificateTemplate",
+    "CheckinCodeAttempt",
     "ContinuingEducationPolicy",
     "Enrollment",
     "ExternalTraining",

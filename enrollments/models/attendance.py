@@ -122,3 +122,26 @@ class AttendanceRule(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("attendance rules")
+
+
+class CheckinCodeAttempt(models.Model):
+    """Wrong check-in codes one trainee typed in the current window, over all sessions.
+
+    Kept in the database so that every web process counts the same tries.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("trainee"),
+    )
+    window_started_at = models.DateTimeField(_("window started"))
+    failures = models.PositiveIntegerField(_("wrong codes"), default=0)
+
+    class Meta:
+        verbose_name = _("check-in code attempts")
+        verbose_name_plural = _("check-in code attempts")
+
+    def __str__(self):
+        return f"{self.user} · {self.failures}"

@@ -1,24 +1,32 @@
-"""Self check-in with a rotating QR token or a short fallback code, and check-out.
+"""Self check-in with a rotating QR token or a short typed code, and check-out.
 
 The token and the code are HMACs (keyed by ``SECRET_KEY``) of the session id and
 the current minute, so every web process computes the same ones without storing
 anything. A token or code is accepted during its own minute and the next one, so
 a scan made just before the screen refreshes still works; anything older is
-expired.
+expired. Codes are compared in constant time, each candidate in full.
+
+Six digits could be guessed by trying them all, so a trainee may type only
+``CODE_ATTEMPTS_LIMIT`` wrong codes in a window, counted over all sessions in the
+database (``CheckinCodeAttempt``) where every web process sees the same count.
 """
 
 import hashlib
 import hmac
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import NoReturn, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy.errors import RuleViolation
 from courses.models import ClassSession
-from enrollments.models import Attendance, Enrollment
+from enrollments.models import Attendance, AttendanceRule, CheckinCodeAttempt, Enrollment
 from enrollments.selectors.attendance import attendance_rule_get, session_open_for_checkin_list
 from enrollments.services.attendance import attendance_set
 
@@ -26,13 +34,11 @@ TOKEN_PERIOD_SECONDS = 60
 ACCEPTED_PERIODS = 2  # the current minute and the one before it
 EXPIRED_LOOKBACK_PERIODS = 24 * 60  # how far back a code is recognised as expired
 CODE_DIGITS = 6
-# Wrong codes a trainee may type for one session before typing is refused for a while.
+# Wrong codes a trainee may type, over all sessions, before typing is refused for a while.
 CODE_ATTEMPTS_LIMIT = 10
 CODE_ATTEMPTS_WINDOW_SECONDS = 10 * 60
 
-
-class CheckinRefused(ValidationError):
-    """A check-in that changed nothing, with the message to show the trainee."""
+T = TypeVar("T")
 
 
 def checkin_period(*, now: datetime) -> int:
@@ -59,31 +65,63 @@ def checkin_seconds_left(*, now: datetime) -> int:
     return TOKEN_PERIOD_SECONDS - int(now.timestamp()) % TOKEN_PERIOD_SECONDS
 
 
-def _refuse_expired():
-    raise CheckinRefused(
+def _refuse_expired() -> NoReturn:
+    raise RuleViolation(
         _("This check-in code has expired. Scan the code on the screen again."), code="expired"
     )
 
 
-def _refuse_other_session():
-    raise CheckinRefused(
+def _refuse_other_session() -> NoReturn:
+    raise RuleViolation(
         _("This code is for another session. Check that you are in the right room."),
         code="other_session",
     )
 
 
-def _refuse_invalid():
-    raise CheckinRefused(
+def _refuse_invalid() -> NoReturn:
+    raise RuleViolation(
         _("This check-in code is not valid. Check the code and try again."), code="invalid"
     )
 
 
+def _is_one_of(typed: str, candidates: Iterable[str]) -> bool:
+    """Whether ``typed`` is one of ``candidates``, comparing with every one of them in
+    constant time, so the time taken does not tell how close a guess was."""
+    typed_bytes = typed.encode()
+    found = False
+    for candidate in candidates:
+        found |= hmac.compare_digest(typed_bytes, candidate.encode())
+    return found
+
+
+def _accepted_periods(now: datetime) -> range:
+    current = checkin_period(now=now)
+    return range(current - ACCEPTED_PERIODS + 1, current + 1)
+
+
+def _code_is_current(*, session_id: int, code: str, now: datetime) -> bool:
+    return _is_one_of(
+        code, (checkin_code(session_id=session_id, period=p) for p in _accepted_periods(now))
+    )
+
+
+def _code_is_expired(*, session: ClassSession, code: str, now: datetime, rule) -> bool:
+    """Whether ``code`` was the session's code in a minute no longer accepted, back to
+    when its check-in opened (at most ``EXPIRED_LOOKBACK_PERIODS``)."""
+    current = checkin_period(now=now)
+    opened = session.starts_at - timedelta(minutes=rule.checkin_opens_minutes)
+    earliest = max(checkin_period(now=opened), current - EXPIRED_LOOKBACK_PERIODS)
+    periods = range(current - ACCEPTED_PERIODS, earliest - 1, -1)
+    return _is_one_of(code, (checkin_code(session_id=session.pk, period=p) for p in periods))
+
+
 def checkin_verify_token(*, session: ClassSession, token: str, now: datetime) -> None:
-    parts = token.strip().split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+    token = token.strip()
+    parts = token.split(".")
+    if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts[:2]):
         _refuse_invalid()
     session_id, period = int(parts[0]), int(parts[1])
-    if not hmac.compare_digest(token.strip(), checkin_token(session_id=session_id, period=period)):
+    if not _is_one_of(token, [checkin_token(session_id=session_id, period=period)]):
         _refuse_invalid()
     if session_id != session.pk:
         _refuse_other_session()
@@ -94,72 +132,93 @@ def checkin_verify_token(*, session: ClassSession, token: str, now: datetime) ->
         _refuse_expired()
 
 
-def checkin_verify_code(*, session: ClassSession, code: str, now: datetime, rule) -> None:
+def checkin_verify_code(
+    *, session: ClassSession, code: str, now: datetime, rule: AttendanceRule
+) -> None:
+    """Accept the session's current code; refuse another open session's code, an expired
+    code of this session, and anything else."""
     code = code.strip()
-    current = checkin_period(now=now)
-    accepted = range(current - ACCEPTED_PERIODS + 1, current + 1)
-    if any(
-        hmac.compare_digest(code, checkin_code(session_id=session.pk, period=p)) for p in accepted
-    ):
+    if _code_is_current(session_id=session.pk, code=code, now=now):
         return
-    other_sessions = session_open_for_checkin_list(now=now, rule=rule).exclude(pk=session.pk)
-    for other_id in other_sessions.values_list("pk", flat=True):
-        if any(code == checkin_code(session_id=other_id, period=p) for p in accepted):
-            _refuse_other_session()
-    opened = session.starts_at - timedelta(minutes=rule.checkin_opens_minutes)
-    earliest = max(checkin_period(now=opened), current - EXPIRED_LOOKBACK_PERIODS)
-    for period in range(current - ACCEPTED_PERIODS, earliest - 1, -1):
-        if code == checkin_code(session_id=session.pk, period=period):
-            _refuse_expired()
+    other_ids = list(
+        session_open_for_checkin_list(now=now, rule=rule)
+        .exclude(pk=session.pk)
+        .values_list("pk", flat=True)
+    )
+    accepted = _accepted_periods(now)
+    if _is_one_of(
+        code, (checkin_code(session_id=pk, period=p) for pk in other_ids for p in accepted)
+    ):
+        _refuse_other_session()
+    if _code_is_expired(session=session, code=code, now=now, rule=rule):
+        _refuse_expired()
     _refuse_invalid()
 
 
-def _checkin_code_attempt(*, session: ClassSession, user, code: str, now: datetime, rule) -> None:
-    """Verify a typed code, refusing further tries after too many wrong ones: six digits
-    could otherwise be guessed by trying them all."""
-    key = f"academy:checkin-code-failures:{session.pk}:{user.pk}"
-    if cache.get(key, 0) >= CODE_ATTEMPTS_LIMIT:
-        raise CheckinRefused(
-            _("Too many wrong codes. Ask the trainer to mark your attendance."),
-            code="too_many_attempts",
+def checkin_session_for_code(
+    *, user, code: str, now: datetime, rule: AttendanceRule
+) -> ClassSession:
+    """The open session whose current code was typed, preferring sessions of courses the
+    trainee is enrolled in; refuse an expired code of an open session, and anything else."""
+    code = code.strip()
+    sessions = list(session_open_for_checkin_list(now=now, rule=rule).order_by("starts_at", "pk"))
+    matching = [s for s in sessions if _code_is_current(session_id=s.pk, code=code, now=now)]
+    if matching:
+        enrolled_course_ids = set(
+            Enrollment.objects.filter(
+                user=user,
+                course_id__in={s.course_id for s in matching},
+                status__in=Enrollment.SEAT_STATUSES,
+            ).values_list("course_id", flat=True)
         )
-    try:
-        checkin_verify_code(session=session, code=code, now=now, rule=rule)
-    except CheckinRefused:
-        cache.add(key, 0, CODE_ATTEMPTS_WINDOW_SECONDS)
-        cache.incr(key)
-        raise
+        return min(matching, key=lambda s: s.course_id not in enrolled_course_ids)
+    expired = [s for s in sessions if _code_is_expired(session=s, code=code, now=now, rule=rule)]
+    if expired:
+        _refuse_expired()
+    _refuse_invalid()
 
 
-def checkin_record(
-    *,
-    session: ClassSession,
-    user,
-    token: str = "",
-    code: str = "",
-    now: datetime | None = None,
-) -> Attendance:
-    """Mark a logged-in trainee present (late after the grace time) from a token or a code.
+def _code_attempt_window_open(attempt: CheckinCodeAttempt, now: datetime) -> bool:
+    window = timedelta(seconds=CODE_ATTEMPTS_WINDOW_SECONDS)
+    return attempt.failures > 0 and now < attempt.window_started_at + window
 
-    Refusals raise ``CheckinRefused`` and change nothing: an invalid, expired or
-    other session's code, a locked session, outside the check-in window, a
-    trainee not enrolled, and a second check-in.
+
+def _checkin_code_limited(*, user, now: datetime, verify: Callable[[], T]) -> T:
+    """Run ``verify`` for a typed code unless the trainee has typed too many wrong codes
+    in the window, and count its refusal as one more wrong code.
+
+    The trainee's row is locked for the check and the count, so concurrent requests, in
+    any process, neither lose a count nor slip past the limit together.
     """
-    now = now or timezone.now()
-    rule = attendance_rule_get()
-    if token:
-        checkin_verify_token(session=session, token=token, now=now)
-        method = Attendance.Method.QR_CODE
-    elif code:
-        _checkin_code_attempt(session=session, user=user, code=code, now=now, rule=rule)
-        method = Attendance.Method.FALLBACK_CODE
-    else:
-        _refuse_invalid()
+    with transaction.atomic():
+        CheckinCodeAttempt.objects.get_or_create(user=user, defaults={"window_started_at": now})
+        attempt = CheckinCodeAttempt.objects.select_for_update().get(user=user)
+        window_open = _code_attempt_window_open(attempt, now)
+        if window_open and attempt.failures >= CODE_ATTEMPTS_LIMIT:
+            raise RuleViolation(
+                _("Too many wrong codes. Ask the trainer to mark your attendance."),
+                code="too_many_attempts",
+            )
+        try:
+            return verify()
+        except RuleViolation as wrong_code:
+            refusal = wrong_code
+        attempts = CheckinCodeAttempt.objects.filter(pk=attempt.pk)
+        if window_open:
+            attempts.update(failures=F("failures") + 1)
+        else:
+            attempts.update(failures=1, window_started_at=now)
+    raise refusal
+
+
+def _checkin_mark(
+    *, session: ClassSession, user, method: str, now: datetime, rule: AttendanceRule
+) -> Attendance:
     if session.attendance_locked_at is not None:
-        raise CheckinRefused(_("Attendance for this session is closed."), code="locked")
+        raise RuleViolation(_("Attendance for this session is closed."), code="locked")
     opens = session.starts_at - timedelta(minutes=rule.checkin_opens_minutes)
     if now < opens or now > session.ends_at:
-        raise CheckinRefused(
+        raise RuleViolation(
             _("Check-in for this session is open from %(opens)s until %(closes)s.")
             % {
                 "opens": timezone.localtime(opens).strftime("%H:%M"),
@@ -171,7 +230,7 @@ def checkin_record(
         user=user, course_id=session.course_id, status__in=Enrollment.SEAT_STATUSES
     ).first()
     if enrollment is None:
-        raise CheckinRefused(
+        raise RuleViolation(
             _("You are not enrolled in this course, so you cannot check in to its session."),
             code="not_enrolled",
         )
@@ -179,7 +238,7 @@ def checkin_record(
     if existing is not None and (
         existing.checked_in_at is not None or existing.status in Attendance.ATTENDED_STATUSES
     ):
-        raise CheckinRefused(
+        raise RuleViolation(
             _("You have already checked in to this session (%(status)s).")
             % {"status": existing.get_status_display()},
             code="already",
@@ -196,7 +255,54 @@ def checkin_record(
             rule=rule,
         )
     except ValidationError as error:
-        raise CheckinRefused(error.messages[0], code="refused") from error
+        raise RuleViolation(error.messages[0], code="refused") from error
+
+
+def checkin_record(
+    *,
+    session: ClassSession,
+    user,
+    token: str = "",
+    code: str = "",
+    now: datetime | None = None,
+) -> Attendance:
+    """Mark a logged-in trainee present (late after the grace time) from a token or a code
+    typed on the session's page.
+
+    Refusals raise ``RuleViolation`` and change nothing but the count of wrong codes: an
+    invalid, expired or other session's code, too many wrong codes, a locked session,
+    outside the check-in window, a trainee not enrolled, and a second check-in.
+    """
+    now = now or timezone.now()
+    rule = attendance_rule_get()
+    if token:
+        checkin_verify_token(session=session, token=token, now=now)
+        method = Attendance.Method.QR_CODE
+    elif code:
+        _checkin_code_limited(
+            user=user,
+            now=now,
+            verify=lambda: checkin_verify_code(session=session, code=code, now=now, rule=rule),
+        )
+        method = Attendance.Method.FALLBACK_CODE
+    else:
+        _refuse_invalid()
+    return _checkin_mark(session=session, user=user, method=method, now=now, rule=rule)
+
+
+def checkin_by_code_record(*, user, code: str, now: datetime | None = None) -> Attendance:
+    """Mark a logged-in trainee present from a code typed without a session: the open
+    session the code belongs to. Refused as ``checkin_record`` refuses a typed code."""
+    now = now or timezone.now()
+    rule = attendance_rule_get()
+    session = _checkin_code_limited(
+        user=user,
+        now=now,
+        verify=lambda: checkin_session_for_code(user=user, code=code, now=now, rule=rule),
+    )
+    return _checkin_mark(
+        session=session, user=user, method=Attendance.Method.FALLBACK_CODE, now=now, rule=rule
+    )
 
 
 def checkout_record(*, session: ClassSession, user, now: datetime | None = None) -> Attendance:
@@ -212,9 +318,9 @@ def checkout_record(*, session: ClassSession, user, now: datetime | None = None)
         .first()
     )
     if attendance is None:
-        raise CheckinRefused(_("You have not checked in to this session."), code="not_checked_in")
+        raise RuleViolation(_("You have not checked in to this session."), code="not_checked_in")
     if attendance.checked_out_at is not None:
-        raise CheckinRefused(_("You have already checked out."), code="already_out")
+        raise RuleViolation(_("You have already checked out."), code="already_out")
     left_early = now < session.ends_at - timedelta(minutes=rule.grace_minutes)
     status = Attendance.Status.LEFT_EARLY if left_early else attendance.status
     try:
@@ -228,4 +334,4 @@ def checkout_record(*, session: ClassSession, user, now: datetime | None = None)
             rule=rule,
         )
     except ValidationError as error:
-        raise CheckinRefused(error.messages[0], code="refused") from error
+        raise RuleViolation(error.messages[0], code="refused") from error

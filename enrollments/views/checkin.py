@@ -7,17 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from academy.errors import RuleViolation
 from courses.models import ClassSession
 from enrollments.forms.attendance import CheckinCodeForm
 from enrollments.models import Attendance, Enrollment
-from enrollments.selectors.attendance import attendance_rule_get, session_open_for_checkin_list
-from enrollments.services.checkin import (
-    CheckinRefused,
-    checkin_code,
-    checkin_period,
-    checkin_record,
-    checkout_record,
-)
+from enrollments.services.checkin import checkin_by_code_record, checkin_record, checkout_record
 
 
 def _checkin_context(request, session, form):
@@ -50,8 +44,8 @@ def checkin(request, session_id: int):
                 attendance = checkin_record(
                     session=session, user=request.user, token=token, code=code
                 )
-            except CheckinRefused as refusal:
-                messages.error(request, refusal.messages[0])
+            except RuleViolation as refusal:
+                messages.error(request, refusal.text)
             else:
                 messages.success(
                     request,
@@ -73,38 +67,13 @@ def checkin_by_code(request):
     """Type the six-digit code without scanning: it finds the open session it belongs to."""
     form = CheckinCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"]
-        now = timezone.now()
-        period = checkin_period(now=now)
-        candidates = [
-            session
-            for session in session_open_for_checkin_list(now=now, rule=attendance_rule_get())
-            if code
-            in (
-                checkin_code(session_id=session.pk, period=period),
-                checkin_code(session_id=session.pk, period=period - 1),
-            )
-        ]
-        enrolled_course_ids = set(
-            Enrollment.objects.filter(
-                user=request.user, status__in=Enrollment.SEAT_STATUSES
-            ).values_list("course_id", flat=True)
-        )
-        candidates.sort(key=lambda session: session.course_id not in enrolled_course_ids)
-        if not candidates:
-            messages.error(
-                request,
-                _("This check-in code is not valid or has expired. Check the screen again."),
-            )
+        try:
+            attendance = checkin_by_code_record(user=request.user, code=form.cleaned_data["code"])
+        except RuleViolation as refusal:
+            messages.error(request, refusal.text)
         else:
-            session = candidates[0]
-            try:
-                checkin_record(session=session, user=request.user, code=code, now=now)
-            except CheckinRefused as refusal:
-                messages.error(request, refusal.messages[0])
-            else:
-                messages.success(request, _("You are checked in."))
-                return redirect("attendance:checkin", session_id=session.pk)
+            messages.success(request, _("You are checked in."))
+            return redirect("attendance:checkin", session_id=attendance.session_id)
         return redirect("attendance:checkin_by_code")
     return render(request, "enrollments/attendance/checkin_code.html", {"form": form})
 
@@ -115,8 +84,8 @@ def checkout(request, session_id: int):
     session = get_object_or_404(ClassSession, pk=session_id)
     try:
         attendance = checkout_record(session=session, user=request.user)
-    except CheckinRefused as refusal:
-        messages.error(request, refusal.messages[0])
+    except RuleViolation as refusal:
+        messages.error(request, refusal.text)
     else:
         messages.success(
             request,
