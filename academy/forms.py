@@ -1,10 +1,27 @@
+from collections.abc import Mapping
+
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organization, QualificationLevel, TraineeProfile, phone_validator
+from .errors import RuleViolation
+from .models import Organization, QualificationLevel, TraineeProfile, User, phone_validator
 
-User = get_user_model()
+
+def form_add_rule_violation(
+    form: forms.BaseForm, error: RuleViolation, *, fields: Mapping[str, str] | None = None
+) -> None:
+    """Show a service's refusal on the form that sent it.
+
+    A problem keyed by a service argument goes under the form field of the same name
+    (or the one ``fields`` maps the argument to); any other problem goes above the form.
+    """
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    fields = fields or {}
+    for argument, problems in error.error_dict.items():
+        field = fields.get(argument, argument)
+        form.add_error(field if field in form.fields else None, problems)
 
 
 class RegistrationForm(forms.Form):
@@ -49,24 +66,10 @@ class RegistrationForm(forms.Form):
         return self.cleaned_data["full_name"].strip()
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account with this email address already exists. "
-                    "Log in or reset your password."
-                ),
-                code="duplicate_email",
-            )
-        return email
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        if phone and User.objects.filter(phone=phone).exists():
-            raise forms.ValidationError(
-                _("An account with this mobile number already exists."), code="duplicate_phone"
-            )
-        return phone
+        return self.cleaned_data["phone"].strip()
 
     def clean(self):
         cleaned = super().clean()
@@ -74,16 +77,6 @@ class RegistrationForm(forms.Form):
         password2 = cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords do not match."))
-        elif password1:
-            candidate = User(
-                username=cleaned.get("email", ""),
-                email=cleaned.get("email", ""),
-                full_name=cleaned.get("full_name", ""),
-            )
-            try:
-                password_validation.validate_password(password1, candidate)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
         return cleaned
 
 

@@ -9,9 +9,10 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .forms import ProfileForm, RegistrationForm
+from .errors import RuleViolation
+from .forms import ProfileForm, RegistrationForm, form_add_rule_violation
 from .models import TraineeProfile
-from .services import profile_update, trainee_register
+from .services import profile_update, trainee_account_create
 
 
 @require_http_methods(["GET", "POST"])
@@ -21,17 +22,23 @@ def register(request):
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = trainee_register(
-            full_name=data["full_name"],
-            email=data["email"],
-            phone=data["phone"],
-            password=data["password1"],
-            organization=data["organization"],
-            qualification_level=data["qualification_level"],
-        )
-        login(request, user, backend="academy.auth_backends.EmailOrPhoneBackend")
-        messages.success(request, _("Welcome, %(name)s. Your account is ready.") % {"name": user})
-        return redirect("accounts:profile")
+        try:
+            user = trainee_account_create(
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                password=data["password1"],
+                organization=data["organization"],
+                qualification_level=data["qualification_level"],
+            )
+        except RuleViolation as error:
+            form_add_rule_violation(form, error, fields={"password": "password1"})
+        else:
+            login(request, user, backend="academy.auth_backends.EmailOrPhoneBackend")
+            messages.success(
+                request, _("Welcome, %(name)s. Your account is ready.") % {"name": user}
+            )
+            return redirect("accounts:profile")
     return render(request, "academy/register.html", {"form": form})
 
 

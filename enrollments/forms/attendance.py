@@ -7,6 +7,14 @@ from courses.models import ClassSession, CoursePage
 from enrollments.models import AttendanceExport
 
 
+def _period_check(data: dict) -> None:
+    """The period's last day may not come before its first: the input makes no period."""
+    if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+        raise forms.ValidationError(
+            _("The period must end on or after its first day."), code="period_reversed"
+        )
+
+
 class WalkInForm(forms.Form):
     phone = forms.CharField(label=_("Mobile phone"), max_length=11, validators=[phone_validator])
     full_name = forms.CharField(
@@ -58,11 +66,10 @@ class AttendanceFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            raise forms.ValidationError(_("The period must end on or after its first day."))
+        _period_check(data)
         return data
 
-    def export_filters(self, trainee_id=None) -> dict:
+    def export_filters(self, trainee_id: int | None = None) -> dict:
         data = self.cleaned_data
         return {
             "course_id": data["course"].pk if data.get("course") else None,
@@ -89,8 +96,7 @@ class HoursSummaryForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            raise forms.ValidationError(_("The period must end on or after its first day."))
+        _period_check(data)
         return data
 
 
@@ -110,11 +116,3 @@ class AttendanceImportForm(forms.Form):
         required=False,
         help_text=_("Leave unticked to write nothing while any row has an error."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError(_("Upload a CSV file (comma-separated text)."))
-        if upload.size > 2 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
-        return upload

@@ -1,10 +1,16 @@
-from decimal import Decimal
+"""Forms for enrolments, external training, rosters and hour adjustments.
+
+They check the shape of the input only; the services behind them hold the rules
+(a reason for a rejection, the proof file's type and size, hours other than zero)
+and their ``RuleViolation`` is shown on the form.
+"""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from academy.models import User
 from enrollments.models import Enrollment, ExternalTraining
-from enrollments.services.external_training import proof_file_validate
+from enrollments.selectors.enrollment import enrollment_list_for_user
 
 
 class ExternalTrainingForm(forms.ModelForm):
@@ -17,14 +23,9 @@ class ExternalTrainingForm(forms.ModelForm):
         }
         help_texts = {"proof": _("A PDF, JPEG or PNG file of at most 5 MB.")}
 
-    def clean_proof(self):
-        proof = self.cleaned_data["proof"]
-        proof_file_validate(proof=proof)
-        return proof
-
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
 class RosterUploadForm(forms.Form):
@@ -46,7 +47,7 @@ class HourAdjustmentForm(forms.Form):
         help_text=_("Negative to remove hours."),
     )
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    description = forms.CharField(label=_("Reason"), max_length=300)
+    description = forms.CharField(label=_("Reason"), max_length=300, required=False)
     enrollment = forms.ModelChoiceField(
         label=_("Enrolment"),
         queryset=Enrollment.objects.none(),
@@ -54,15 +55,7 @@ class HourAdjustmentForm(forms.Form):
         help_text=_("Optional: the course these hours count towards."),
     )
 
-    def __init__(self, *args, trainee=None, **kwargs):
+    def __init__(self, *args, trainee: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if trainee is not None:
-            self.fields["enrollment"].queryset = Enrollment.objects.filter(
-                user=trainee
-            ).select_related("course", "user")
-
-    def clean_hours(self):
-        hours = self.cleaned_data["hours"]
-        if hours == Decimal("0"):
-            raise forms.ValidationError(_("Enter a number of hours other than zero."))
-        return hours
+            self.fields["enrollment"].queryset = enrollment_list_for_user(user=trainee)

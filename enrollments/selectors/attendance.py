@@ -2,14 +2,16 @@
 
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Site
 
+from academy.models import User
 from academy.roles import is_administrator, is_trainer
 from courses.models import ClassSession, CoursePage
-from enrollments.models import Attendance, AttendanceRule, Enrollment
+from enrollments.models import Attendance, AttendanceRule
+from enrollments.selectors.enrollment import enrollment_seat_holders
 
 
 def attendance_rule_get() -> AttendanceRule:
@@ -20,7 +22,7 @@ def attendance_rule_get() -> AttendanceRule:
     return AttendanceRule.for_site(site)
 
 
-def session_can_take_roll(*, user, session: ClassSession) -> bool:
+def session_can_take_roll(*, user: User | AnonymousUser, session: ClassSession) -> bool:
     """Administrators, and trainers of the session's course (or the session's own trainer)."""
     if not user.is_authenticated:
         return False
@@ -35,7 +37,9 @@ def session_can_take_roll(*, user, session: ClassSession) -> bool:
     ).exists()
 
 
-def session_list_for_trainer(*, user, since: datetime | None = None) -> QuerySet[ClassSession]:
+def session_list_for_trainer(
+    *, user: User, since: datetime | None = None
+) -> QuerySet[ClassSession]:
     """Sessions whose roll the user may take, from ``since`` on (a week ago by default)."""
     since = since or timezone.now() - timedelta(days=7)
     sessions = ClassSession.objects.filter(ends_at__gte=since).select_related("course")
@@ -44,20 +48,12 @@ def session_list_for_trainer(*, user, since: datetime | None = None) -> QuerySet
     return sessions.order_by("starts_at", "pk")
 
 
-def session_get_for_roll_call(*, session_id: int) -> ClassSession:
-    return ClassSession.objects.select_related("course", "trainer").get(pk=session_id)
-
-
 def session_roster(*, session: ClassSession) -> list[dict]:
     """The enrolled trainees of a session's course with their current mark, by name.
 
     One query whatever the size of the class.
     """
-    enrollments = (
-        Enrollment.objects.filter(course_id=session.course_id, status__in=Enrollment.SEAT_STATUSES)
-        .select_related("user", "user__trainee_profile__organization")
-        .order_by("user__full_name", "pk")
-    )
+    enrollments = enrollment_seat_holders(course_id=session.course_id)
     marks = {
         attendance.enrollment_id: attendance
         for attendance in Attendance.objects.filter(session=session)
@@ -91,10 +87,9 @@ def session_open_for_checkin_list(*, now: datetime, rule: AttendanceRule) -> Que
     )
 
 
-def trainee_find_by_phone(*, phone: str):
+def trainee_find_by_phone(*, phone: str) -> User | None:
     return (
-        get_user_model()
-        .objects.filter(phone=phone.strip())
+        User.objects.filter(phone=phone.strip())
         .select_related("trainee_profile__organization")
         .first()
     )

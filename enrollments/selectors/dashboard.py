@@ -1,10 +1,12 @@
 """The trainee's "My learning" page, in a fixed number of queries."""
 
+from datetime import datetime
+
 from django.db.models import Count, F
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from academy.models import TraineeProfile
+from academy.models import TraineeProfile, User
 from enrollments.models import Enrollment, LessonProgress
 from enrollments.selectors.certificates import certificate_list_for_user
 from enrollments.selectors.hours import hours_summary
@@ -34,7 +36,7 @@ def _lesson_counts(*, courses) -> dict[int, int]:
     return {by_path[row["parent_path"]]: row["lessons"] for row in rows}
 
 
-def dashboard_context(*, user, now=None) -> dict:
+def dashboard_context(*, user: User, now: datetime | None = None) -> dict:
     from courses.models import ClassSession
 
     now = now or timezone.now()

@@ -4,11 +4,13 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Literal
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from enrollments.models import ContinuingEducationPolicy, HourEntry
+from academy.models import TraineeProfile, User
+from enrollments.models import ContinuingEducationPolicy, ExternalTraining, HourEntry
 
 ZERO = Decimal("0")
 
@@ -20,7 +22,9 @@ def _add_years(day: date, years: int) -> date:
     return day.replace(year=year, day=min(day.day, last_day))
 
 
-def ce_cycle_for(*, registration_date: date, cycle_years: int, today: date):
+def ce_cycle_for(
+    *, registration_date: date | None, cycle_years: int, today: date
+) -> tuple[date, date] | None:
     """The registration cycle containing ``today``: (first day, last day), or None before it.
 
     Cycles of ``cycle_years`` years run back to back from the registration date.
@@ -37,8 +41,13 @@ def ce_cycle_for(*, registration_date: date, cycle_years: int, today: date):
     return start, end
 
 
-def ce_policy_and_cycle(*, user, today: date, profile=None):
-    """The trainee's continuing-education policy and current cycle; (None, None) if unknown."""
+def ce_policy_and_cycle(
+    *, user: User, today: date, profile: TraineeProfile | Literal[False] | None = None
+) -> tuple[ContinuingEducationPolicy | None, tuple[date, date] | None]:
+    """The trainee's continuing-education policy and current cycle; (None, None) if unknown.
+
+    ``profile`` saves a query when the caller has it; ``False`` says there is none.
+    """
     if profile is None:
         profile = getattr(user, "trainee_profile", None)
     if not profile or not profile.registration_date:
@@ -94,7 +103,9 @@ class HoursSummary:
     cycle: CycleSummary | None
 
 
-def hours_summary(*, user, today: date, profile=None) -> HoursSummary:
+def hours_summary(
+    *, user: User, today: date, profile: TraineeProfile | Literal[False] | None = None
+) -> HoursSummary:
     """Hours in total, this calendar year and in the current continuing-education cycle.
 
     Two queries: the policy for the trainee's level and one aggregate over the ledger.
@@ -127,9 +138,14 @@ def hours_summary(*, user, today: date, profile=None) -> HoursSummary:
     return HoursSummary(total=totals["total"], this_year=totals["this_year"], cycle=cycle_summary)
 
 
-def hour_entry_list(*, user) -> QuerySet[HourEntry]:
+def hour_entry_list(*, user: User) -> QuerySet[HourEntry]:
     return (
         HourEntry.objects.filter(user=user)
         .select_related("course", "lesson", "session", "recorded_by", "external_training")
         .order_by("-date", "-pk")
     )
+
+
+def external_training_list_for_user(*, user: User) -> QuerySet[ExternalTraining]:
+    """A trainee's external training submissions, newest first."""
+    return ExternalTraining.objects.filter(user=user).order_by("-submitted_at", "-pk")

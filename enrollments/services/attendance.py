@@ -4,26 +4,40 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from academy.models import Organization, TraineeProfile
-from academy.roles import TRAINEE, is_administrator
+from academy.errors import RuleViolation
+from academy.models import Organization, User
+from academy.roles import is_administrator
+from academy.services import trainee_account_create
 from courses.models import ClassSession
 from enrollments.models import Attendance, AttendanceRule, Enrollment, HourEntry
-from enrollments.selectors.attendance import attendance_rule_get, session_can_take_roll
+from enrollments.selectors.attendance import (
+    attendance_rule_get,
+    session_can_take_roll,
+    trainee_find_by_phone,
+)
 from enrollments.services.completion import enrollment_completion_evaluate
+from enrollments.services.enrollment import enrollment_admit
 
 ONE_DECIMAL = Decimal("0.1")
 
 
-class AttendanceLocked(ValidationError):
-    pass
+def _refuse_locked() -> RuleViolation:
+    return RuleViolation(
+        _("Attendance for this session is locked; ask an administrator to unlock it."),
+        code="attendance_locked",
+    )
+
+
+def _refuse_not_enrolled() -> RuleViolation:
+    return RuleViolation(
+        _("This trainee is not enrolled in the session's course."), code="not_enrolled"
+    )
 
 
 def attendance_hours_for(*, status: str, session: ClassSession, rule: AttendanceRule) -> Decimal:
@@ -39,7 +53,7 @@ def attendance_hours_for(*, status: str, session: ClassSession, rule: Attendance
 
 
 def _ledger_credit(
-    *, attendance: Attendance, session: ClassSession, hours: Decimal, recorded_by
+    *, attendance: Attendance, session: ClassSession, hours: Decimal, recorded_by: User | None
 ) -> None:
     """Make the ledger's net for this mark equal ``hours``, by appending entries only.
 
@@ -82,9 +96,7 @@ def _ledger_credit(
 def _session_for_update(*, session_id: int) -> ClassSession:
     session = ClassSession.objects.select_for_update().get(pk=session_id)
     if session.attendance_locked_at is not None:
-        raise AttendanceLocked(
-            _("Attendance for this session is locked; ask an administrator to unlock it.")
-        )
+        raise _refuse_locked()
     return session
 
 
@@ -94,7 +106,7 @@ def attendance_set(
     enrollment: Enrollment,
     status: str,
     method: str,
-    marked_by,
+    marked_by: User | None,
     checked_in_at: datetime | None = None,
     checked_out_at: datetime | None = None,
     minutes_attended: int | None = None,
@@ -106,7 +118,7 @@ def attendance_set(
     and an enrolment that does not hold a seat in the session's course.
     """
     if status not in Attendance.Status.values:
-        raise ValidationError(_("Unknown attendance status."))
+        raise RuleViolation(_("Unknown attendance status."), code="unknown_status")
     rule = rule or attendance_rule_get()
     with transaction.atomic():
         session = _session_for_update(session_id=session_id)
@@ -114,7 +126,7 @@ def attendance_set(
             enrollment.course_id != session.course_id
             or enrollment.status not in Enrollment.SEAT_STATUSES
         ):
-            raise ValidationError(_("This trainee is not enrolled in the session's course."))
+            raise _refuse_not_enrolled()
         attendance = (
             Attendance.objects.select_for_update()
             .filter(session=session, enrollment=enrollment)
@@ -139,14 +151,14 @@ def attendance_set(
 
 
 def attendance_roll_call_mark(
-    *, session: ClassSession, enrollment_id: int, status: str, user
+    *, session: ClassSession, enrollment_id: int, status: str, user: User
 ) -> Attendance:
     """The trainer's mark from the roll call; corrections allowed until the session is locked."""
     if not session_can_take_roll(user=user, session=session):
         raise PermissionDenied
     enrollment = Enrollment.objects.filter(pk=enrollment_id, course_id=session.course_id).first()
     if enrollment is None:
-        raise ValidationError(_("This trainee is not enrolled in the session's course."))
+        raise _refuse_not_enrolled()
     return attendance_set(
         session_id=session.pk,
         enrollment=enrollment,
@@ -156,7 +168,7 @@ def attendance_roll_call_mark(
     )
 
 
-def session_attendance_lock(*, session: ClassSession, user) -> ClassSession:
+def session_attendance_lock(*, session: ClassSession, user: User) -> ClassSession:
     if not is_administrator(user):
         raise PermissionDenied
     with transaction.atomic():
@@ -167,7 +179,7 @@ def session_attendance_lock(*, session: ClassSession, user) -> ClassSession:
     return session
 
 
-def session_attendance_unlock(*, session: ClassSession, user) -> ClassSession:
+def session_attendance_unlock(*, session: ClassSession, user: User) -> ClassSession:
     if not is_administrator(user):
         raise PermissionDenied
     with transaction.atomic():
@@ -187,60 +199,45 @@ class WalkInResult:
 def walk_in_enroll(
     *,
     session: ClassSession,
-    user,
+    user: User,
     phone: str,
     full_name: str = "",
     organization: Organization | None = None,
 ) -> WalkInResult:
     """Enrol someone who turned up at a session, creating their account if the phone is new.
 
-    Walk-ins are enrolled as active whatever the course's capacity: they are in the
-    room already. An earlier withdrawn, rejected, pending or waiting enrolment is
+    The account is made as at registration (``trainee_account_create``) and the place
+    given by ``enrollment_admit``: active whatever the course's capacity, since they are
+    in the room already. An earlier withdrawn, rejected, pending or waiting enrolment is
     made active.
     """
     if not session_can_take_roll(user=user, session=session):
         raise PermissionDenied
     if session.attendance_locked_at is not None:
-        raise AttendanceLocked(
-            _("Attendance for this session is locked; ask an administrator to unlock it.")
-        )
-    User = get_user_model()
+        raise _refuse_locked()
     phone = phone.strip()
     with transaction.atomic():
-        trainee = User.objects.filter(phone=phone).first()
-        created_user = False
+        trainee = trainee_find_by_phone(phone=phone)
+        created_user = trainee is None
         if trainee is None:
-            full_name = full_name.strip()
-            if not full_name:
-                raise ValidationError(_("No one has this mobile number; enter their full name."))
-            trainee = User(username=f"walkin-{phone}", full_name=full_name, phone=phone)
-            trainee.set_unusable_password()
-            trainee.full_clean(exclude=["password", "email"])
-            trainee.save()
-            trainee.groups.add(Group.objects.get(name=TRAINEE))
-            TraineeProfile.objects.create(user=trainee, organization=organization)
-            created_user = True
-        enrollment = (
-            Enrollment.objects.select_for_update()
-            .filter(user=trainee, course_id=session.course_id)
-            .first()
-        )
-        created_enrollment = enrollment is None
-        if enrollment is None:
-            enrollment = Enrollment.objects.create(
-                user=trainee,
-                course_id=session.course_id,
-                status=Enrollment.Status.ACTIVE,
-                source=Enrollment.Source.WALK_IN,
-                decided_at=timezone.now(),
-                decided_by=user,
+            if not full_name.strip():
+                raise RuleViolation(
+                    _("No one has this mobile number; enter their full name."),
+                    code="full_name_required",
+                )
+            trainee = trainee_account_create(
+                full_name=full_name, phone=phone, organization=organization
             )
-        elif enrollment.status not in Enrollment.SEAT_STATUSES:
-            enrollment.status = Enrollment.Status.ACTIVE
-            enrollment.decided_at = timezone.now()
-            enrollment.decided_by = user
-            enrollment.decision_reason = _("Walk-in at a session")
-            enrollment.save()
+        created_enrollment = not Enrollment.objects.filter(
+            user=trainee, course_id=session.course_id
+        ).exists()
+        enrollment = enrollment_admit(
+            user=trainee,
+            course=session.course,
+            source=Enrollment.Source.WALK_IN,
+            actor=user,
+            ignore_capacity=True,
+        )
     return WalkInResult(
         enrollment=enrollment, created_user=created_user, created_enrollment=created_enrollment
     )

@@ -11,14 +11,17 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from academy.errors import RuleViolation
+from academy.models import User
 from academy.roles import is_administrator
 from courses.models import ClassSession
 from enrollments.models import Attendance, AttendanceRule, Enrollment
 from enrollments.selectors.attendance import attendance_rule_get
+from enrollments.selectors.enrollment import enrollment_seat_holders
 from enrollments.services.attendance import attendance_set
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -56,7 +59,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError(_("The file is not a UTF-8 or GB18030 text file."))
+    raise RuleViolation(_("The file is not a UTF-8 or GB18030 text file."), code="bad_encoding")
 
 
 def attendance_import_status(*, minutes: int, session: ClassSession, rule: AttendanceRule) -> str:
@@ -71,13 +74,13 @@ def attendance_import_status(*, minutes: int, session: ClassSession, rule: Atten
 def attendance_import_parse(*, session: ClassSession, data: bytes) -> ImportResult:
     """Check every row; the result lists the good rows and each bad row's line and reason."""
     if len(data) > MAX_IMPORT_BYTES:
-        raise ValidationError(_("The file is larger than 2 MB."))
+        raise RuleViolation(_("The file is larger than 2 MB."), code="too_large")
     if b"\x00" in data[:4096]:
-        raise ValidationError(_("Upload a CSV file (comma-separated text)."))
+        raise RuleViolation(_("Upload a CSV file (comma-separated text)."), code="bad_type")
     reader = csv.reader(io.StringIO(_decode(data)))
     header = next(reader, None)
     if not header:
-        raise ValidationError(_("The file is empty."))
+        raise RuleViolation(_("The file is empty."), code="empty")
     columns = [cell.strip().lower() for cell in header]
 
     def find(names):
@@ -89,13 +92,12 @@ def attendance_import_parse(*, session: ClassSession, data: bytes) -> ImportResu
         find(MINUTES_HEADERS),
     )
     if minutes_col is None or (name_col is None and phone_col is None):
-        raise ValidationError(_("The first row must name the columns: name or phone, and minutes."))
+        raise RuleViolation(
+            _("The first row must name the columns: name or phone, and minutes."),
+            code="missing_columns",
+        )
     rule = attendance_rule_get()
-    enrollments = list(
-        Enrollment.objects.filter(
-            course_id=session.course_id, status__in=Enrollment.SEAT_STATUSES
-        ).select_related("user")
-    )
+    enrollments = list(enrollment_seat_holders(course_id=session.course_id))
     by_phone = {e.user.phone: e for e in enrollments if e.user.phone}
     by_name: dict[str, list[Enrollment]] = {}
     for enrollment in enrollments:
@@ -157,14 +159,14 @@ def attendance_import_parse(*, session: ClassSession, data: bytes) -> ImportResu
 
 
 def attendance_import(
-    *, session: ClassSession, data: bytes, user, only_good_rows: bool = False
+    *, session: ClassSession, data: bytes, user: User, only_good_rows: bool = False
 ) -> ImportResult:
     """Import a participant list. With any bad row nothing is written, unless
     ``only_good_rows`` is set; either way every bad row is reported."""
     if not is_administrator(user):
         raise PermissionDenied
     if session.kind != ClassSession.Kind.LIVE_ONLINE:
-        raise ValidationError(_("Only live-online sessions can be imported."))
+        raise RuleViolation(_("Only live-online sessions can be imported."), code="not_live_online")
     result = attendance_import_parse(session=session, data=data)
     if result.errors and not only_good_rows:
         return result

@@ -1,13 +1,16 @@
 """External training: trainees submit it with proof, administrators approve or reject it."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from academy.errors import RuleViolation
+from academy.models import User
 from academy.roles import is_administrator
 from enrollments.models import ExternalTraining, HourEntry
 
@@ -20,10 +23,10 @@ PROOF_SIGNATURES = {
 }
 
 
-def proof_file_validate(*, proof) -> None:
+def proof_file_validate(*, proof: File) -> None:
     """A PDF, JPEG or PNG of at most 5 MB, judged by its content as well as its name."""
     if proof.size > PROOF_MAX_BYTES:
-        raise ValidationError(_("The proof file must be 5 MB or smaller."), code="too_large")
+        raise RuleViolation(_("The proof file must be 5 MB or smaller."), code="too_large")
     proof.seek(0)
     head = proof.read(16)
     proof.seek(0)
@@ -31,15 +34,26 @@ def proof_file_validate(*, proof) -> None:
     for signature, extensions in PROOF_SIGNATURES.items():
         if head.startswith(signature) and name.endswith(extensions):
             return
-    raise ValidationError(_("Upload the proof as a PDF, JPEG or PNG file."), code="bad_type")
+    raise RuleViolation(_("Upload the proof as a PDF, JPEG or PNG file."), code="bad_type")
 
 
 def external_training_submit(
-    *, user, title: str, provider: str, date: date, hours: Decimal, proof
+    *, user: User, title: str, provider: str, date: date, hours: Decimal, proof: File
 ) -> ExternalTraining:
-    proof_file_validate(proof=proof)
+    """Record a trainee's external training for review; problems are keyed by the argument
+    at fault (``proof``, ``date``, ...)."""
+    try:
+        proof_file_validate(proof=proof)
+    except RuleViolation as error:
+        raise RuleViolation({"proof": error.error_list}) from error
     if date > timezone.localdate():
-        raise ValidationError(_("The training date cannot be in the future."))
+        raise RuleViolation(
+            {
+                "date": RuleViolation(
+                    _("The training date cannot be in the future."), code="future_date"
+                )
+            }
+        )
     training = ExternalTraining(
         user=user,
         title=title.strip(),
@@ -48,23 +62,26 @@ def external_training_submit(
         hours=hours,
         proof=proof,
     )
-    training.full_clean()
+    try:
+        training.full_clean()
+    except ValidationError as error:
+        raise RuleViolation(error.error_dict) from error
     training.save()
     return training
 
 
-def _locked_submission(*, training_id: int, actor) -> ExternalTraining:
+def _locked_submission(*, training_id: int, actor: User) -> ExternalTraining:
     if not is_administrator(actor):
         raise PermissionDenied
     training = ExternalTraining.objects.select_for_update().get(pk=training_id)
     if training.status != ExternalTraining.Status.SUBMITTED:
-        raise ValidationError(
-            _("This submission has already been decided."), code="already_decided"
-        )
+        raise RuleViolation(_("This submission has already been decided."), code="already_decided")
     return training
 
 
-def external_training_approve(*, training_id: int, actor, now=None) -> HourEntry:
+def external_training_approve(
+    *, training_id: int, actor: User, now: datetime | None = None
+) -> HourEntry:
     """Approve a submission: its hours enter the ledger once."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -84,10 +101,12 @@ def external_training_approve(*, training_id: int, actor, now=None) -> HourEntry
         )
 
 
-def external_training_reject(*, training_id: int, actor, reason: str, now=None) -> ExternalTraining:
+def external_training_reject(
+    *, training_id: int, actor: User, reason: str, now: datetime | None = None
+) -> ExternalTraining:
     now = now or timezone.now()
     if not reason.strip():
-        raise ValidationError(_("Give a reason for the rejection."), code="reason_required")
+        raise RuleViolation(_("Give a reason for the rejection."), code="reason_required")
     with transaction.atomic():
         training = _locked_submission(training_id=training_id, actor=actor)
         training.status = ExternalTraining.Status.REJECTED

@@ -3,10 +3,12 @@
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from academy.errors import RuleViolation
+from academy.models import User
 from academy.roles import is_administrator
 from enrollments.models import Enrollment, HourEntry
 from enrollments.services.completion import enrollment_completion_evaluate
@@ -14,22 +16,24 @@ from enrollments.services.completion import enrollment_completion_evaluate
 
 def hour_entry_adjust(
     *,
-    user,
+    user: User,
     hours: Decimal,
     date: date,
     description: str,
-    actor,
+    actor: User,
     enrollment: Enrollment | None = None,
 ) -> HourEntry:
     """An administrator adds (or, with negative hours, removes) hours with a reason."""
     if not is_administrator(actor):
         raise PermissionDenied
     if not hours:
-        raise ValidationError(_("An adjustment needs a number of hours other than zero."))
+        raise RuleViolation(
+            _("An adjustment needs a number of hours other than zero."), code="zero_hours"
+        )
     if not description.strip():
-        raise ValidationError(_("Say why the hours are adjusted."))
+        raise RuleViolation(_("Say why the hours are adjusted."), code="reason_required")
     if enrollment is not None and enrollment.user_id != user.pk:
-        raise ValidationError(_("That enrolment belongs to someone else."))
+        raise RuleViolation(_("That enrolment belongs to someone else."), code="other_trainee")
     entry = HourEntry.objects.create(
         user=user,
         source=HourEntry.Source.ADJUSTMENT,
@@ -45,15 +49,18 @@ def hour_entry_adjust(
     return entry
 
 
-def hour_entry_correct(*, entry_id: int, actor, reason: str) -> HourEntry:
+def hour_entry_correct(*, entry_id: int, actor: User, reason: str) -> HourEntry:
     """Cancel an entry with a new, opposite entry pointing at it; an entry is corrected once."""
     if not is_administrator(actor):
         raise PermissionDenied
     if not reason.strip():
-        raise ValidationError(_("Say why the entry is corrected."))
+        raise RuleViolation(_("Say why the entry is corrected."), code="reason_required")
     original = HourEntry.objects.get(pk=entry_id)
     if original.corrects_id is not None:
-        raise ValidationError(_("A correction cannot itself be corrected; add an adjustment."))
+        raise RuleViolation(
+            _("A correction cannot itself be corrected; add an adjustment."),
+            code="correction_of_correction",
+        )
     try:
         with transaction.atomic():
             return HourEntry.objects.create(
@@ -71,4 +78,6 @@ def hour_entry_correct(*, entry_id: int, actor, reason: str) -> HourEntry:
                 recorded_by=actor,
             )
     except IntegrityError as error:
-        raise ValidationError(_("This entry has already been corrected.")) from error
+        raise RuleViolation(
+            _("This entry has already been corrected."), code="already_corrected"
+        ) from error

@@ -12,19 +12,18 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from academy.models import Organization, TraineeProfile, phone_validator
-from academy.roles import TRAINEE
+from academy.errors import RuleViolation
+from academy.models import Organization, TraineeProfile, User, phone_validator
+from academy.services import trainee_account_create, trainee_account_username
+from courses.models import CoursePage
 from enrollments.models import Enrollment
 from enrollments.services.enrollment import enrollment_enrol
-
-User = get_user_model()
 
 ROSTER_MAX_BYTES = 2 * 1024 * 1024
 ROSTER_MAX_ROWS = 5000
@@ -93,10 +92,10 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def roster_read(*, upload) -> RosterSheet:
+def roster_read(*, upload: UploadedFile) -> RosterSheet:
     """Read an uploaded CSV (UTF-8, with or without BOM) or XLSX file into rows of text."""
     if upload.size > ROSTER_MAX_BYTES:
-        raise ValidationError(_("The roster file must be 2 MB or smaller."))
+        raise RuleViolation(_("The roster file must be 2 MB or smaller."), code="too_large")
     name = (upload.name or "").lower()
     upload.seek(0)
     content = upload.read()
@@ -106,12 +105,14 @@ def roster_read(*, upload) -> RosterSheet:
         try:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ValidationError(_("Save the CSV file with UTF-8 encoding.")) from error
+            raise RuleViolation(
+                _("Save the CSV file with UTF-8 encoding."), code="bad_encoding"
+            ) from error
         raw_rows = list(csv.reader(io.StringIO(text)))
     else:
-        raise ValidationError(_("Upload the roster as an XLSX or CSV file."))
+        raise RuleViolation(_("Upload the roster as an XLSX or CSV file."), code="bad_type")
     if not raw_rows:
-        raise ValidationError(_("The roster file is empty."))
+        raise RuleViolation(_("The roster file is empty."), code="empty")
     headers = [_cell_text(cell) for cell in raw_rows[0]]
     rows = []
     for number, cells in enumerate(raw_rows[1:], start=2):
@@ -119,8 +120,9 @@ def roster_read(*, upload) -> RosterSheet:
         if any(texts):
             rows.append((number, texts))
     if len(rows) > ROSTER_MAX_ROWS:
-        raise ValidationError(
-            _("A roster can have at most %(count)d rows.") % {"count": ROSTER_MAX_ROWS}
+        raise RuleViolation(
+            _("A roster can have at most %(count)d rows.") % {"count": ROSTER_MAX_ROWS},
+            code="too_many_rows",
         )
     return RosterSheet(headers=headers, rows=rows)
 
@@ -131,7 +133,7 @@ def _read_xlsx(content: bytes) -> list[list]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise ValidationError(_("The XLSX file could not be read.")) from error
+        raise RuleViolation(_("The XLSX file could not be read."), code="unreadable") from error
     try:
         sheet = workbook.worksheets[0]
         return [list(row) for row in sheet.iter_rows(values_only=True, max_row=ROSTER_MAX_ROWS + 2)]
@@ -180,7 +182,9 @@ def roster_check(*, sheet: RosterSheet) -> RosterReport:
     if emails:
         for user in User.objects.filter(email__in=emails):
             by_email[user.email.lower()] = user
-    logins = {row["email"].lower() or row["phone"] for _n, row in parsed}
+    logins = {
+        trainee_account_username(email=row["email"], phone=row["phone"]) for _n, row in parsed
+    }
     taken_logins = {
         u.username.lower(): u for u in User.objects.filter(username__in=[x for x in logins if x])
     }
@@ -224,7 +228,7 @@ def roster_check(*, sheet: RosterSheet) -> RosterReport:
             )
         user = user_by_phone or user_by_email
         if user is None:
-            login = email or phone
+            login = trainee_account_username(email=email, phone=phone)
             if login and login.lower() in taken_logins:
                 problems.append(
                     _("Another account already uses “%(value)s” to log in.") % {"value": login}
@@ -255,41 +259,39 @@ class RosterResult:
 
 
 def roster_import(
-    *, course, sheet: RosterSheet, actor, good_rows_only: bool = False
+    *, course: CoursePage, sheet: RosterSheet, actor: User, good_rows_only: bool = False
 ) -> RosterResult:
     """Import the roster in one transaction: all rows, or only the good ones when asked.
 
     The sheet is checked again first, so what is written is what the rules allow now.
+    Unknown trainees get an account as at registration, without a password.
     """
     report = roster_check(sheet=sheet)
     if not report.is_clean and not (good_rows_only and report.can_import_good_rows):
-        raise ValidationError(_("The roster has problems; nothing was imported."))
+        raise RuleViolation(
+            _("The roster has problems; nothing was imported."), code="roster_problems"
+        )
     result = RosterResult()
-    trainee_group = Group.objects.get(name=TRAINEE)
+    organizations = Organization.objects.in_bulk(
+        {row["organization_id"] for row in report.good_rows}
+    )
     with transaction.atomic():
         for row in report.good_rows:
+            organization = organizations[row["organization_id"]]
             if row["user_id"]:
                 user = User.objects.get(pk=row["user_id"])
+                TraineeProfile.objects.get_or_create(
+                    user=user, defaults={"organization": organization}
+                )
                 result.matched += 1
             else:
-                user = User(
-                    username=row["email"] or row["phone"],
-                    full_name=row["full_name"],
-                    email=row["email"],
-                    phone=row["phone"],
-                )
-                user.set_unusable_password()
-                user.save()
-                user.groups.add(trainee_group)
+                user = _account_create(row=row, organization=organization)
                 result.created += 1
-            TraineeProfile.objects.get_or_create(
-                user=user, defaults={"organization_id": row["organization_id"]}
-            )
             try:
                 enrollment = enrollment_enrol(
                     user=user, course=course, source=Enrollment.Source.ROSTER, actor=actor
                 )
-            except ValidationError:
+            except RuleViolation:
                 result.already_enrolled += 1
                 continue
             if enrollment.status == Enrollment.Status.WAITLISTED:
@@ -297,3 +299,19 @@ def roster_import(
             else:
                 result.enrolled += 1
     return result
+
+
+def _account_create(*, row: dict, organization: Organization) -> User:
+    try:
+        return trainee_account_create(
+            full_name=row["full_name"],
+            phone=row["phone"],
+            email=row["email"],
+            organization=organization,
+        )
+    except RuleViolation as error:
+        # Someone made the account between the check and the import.
+        raise RuleViolation(
+            _("Row %(row)d: %(problem)s") % {"row": row["row"], "problem": error.text},
+            code="row_refused",
+        ) from error

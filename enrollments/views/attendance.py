@@ -4,7 +4,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from academy.errors import RuleViolation
+from academy.forms import form_add_rule_violation
 from academy.roles import is_administrator, is_trainer
 from courses.models import ClassSession
 from enrollments.documents.signin_sheet import signin_sheet_pdf
@@ -75,8 +77,8 @@ def roll_call_mark(request, session_id: int):
             status=request.POST.get("status", ""),
             user=request.user,
         )
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
+    except RuleViolation as error:
+        messages.error(request, error.text)
         return redirect("attendance:roll_call", session_id=session.pk)
     messages.success(
         request,
@@ -102,8 +104,8 @@ def walk_in(request, session_id: int):
                     full_name=form.cleaned_data["full_name"],
                     organization=form.cleaned_data["organization"],
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
+            except RuleViolation as error:
+                form_add_rule_violation(form, error)
             else:
                 messages.success(
                     request,

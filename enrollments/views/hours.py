@@ -2,17 +2,22 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from academy.access import private_file_response
+from academy.errors import RuleViolation
+from academy.forms import form_add_rule_violation
 from academy.roles import is_administrator
 from enrollments.forms.learning import ExternalTrainingForm
 from enrollments.models import ExternalTraining
-from enrollments.selectors.hours import hour_entry_list, hours_summary
+from enrollments.selectors.hours import (
+    external_training_list_for_user,
+    hour_entry_list,
+    hours_summary,
+)
 from enrollments.services.external_training import external_training_submit
 
 
@@ -21,7 +26,7 @@ def ledger(request):
     context = {
         "entries": hour_entry_list(user=request.user)[:500],
         "hours": hours_summary(user=request.user, today=timezone.localdate()),
-        "external_trainings": ExternalTraining.objects.filter(user=request.user)[:100],
+        "external_trainings": external_training_list_for_user(user=request.user)[:100],
     }
     return render(request, "enrollments/ledger.html", context)
 
@@ -33,8 +38,8 @@ def external_training_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             external_training_submit(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except RuleViolation as error:
+            form_add_rule_violation(form, error)
         else:
             messages.success(request, _("Your external training was submitted for review."))
             return redirect("enrollments:ledger")

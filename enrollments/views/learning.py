@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from academy.errors import RuleViolation
 from enrollments.models import Enrollment
 from enrollments.selectors.dashboard import dashboard_context
 from enrollments.services.enrollment import enrollment_enrol, enrollment_withdraw
@@ -42,8 +43,8 @@ def enrol(request, course_id):
     course = _live_course(course_id)
     try:
         enrollment = enrollment_enrol(user=request.user, course=course)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except RuleViolation as error:
+        messages.error(request, error.text)
         return _back(request, course.url)
     if enrollment.status == Enrollment.Status.ACTIVE:
         messages.success(request, _("You are enrolled in %(course)s.") % {"course": course.title})
@@ -70,8 +71,8 @@ def withdraw(request, course_id):
     enrollment = get_object_or_404(Enrollment, user=request.user, course=course)
     try:
         enrollment_withdraw(enrollment=enrollment, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except RuleViolation as error:
+        messages.error(request, error.text)
     else:
         messages.success(
             request, _("You have withdrawn from %(course)s.") % {"course": course.title}

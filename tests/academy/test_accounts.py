@@ -1,9 +1,16 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from academy.errors import RuleViolation
 from academy.models import QualificationLevel
+from academy.services import trainee_account_create, trainee_account_username
+from enrollments.services.attendance import walk_in_enroll
+from enrollments.services.roster import roster_import, roster_read
+from tests import factories
+from tests.enrollments import attendance_factories as af
 from tests.factories import PASSWORD
 
 User = get_user_model()
@@ -98,6 +105,109 @@ def test_registration_errors_follow_the_chosen_language(client, organization):
     response = client.post(reverse("accounts:register"), registration_data(organization, phone=""))
 
     assert "An account with this email address already exists." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_registration_shows_a_taken_phone_under_the_phone(client, organization):
+    factories.trainee(phone="13812345678")
+
+    response = client.post(reverse("accounts:register"), registration_data(organization))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors.as_data()["phone"][0].code == "duplicate_phone"
+    assert not User.objects.filter(email="xiaoyan@example.com").exists()
+
+
+@pytest.mark.parametrize(
+    ("email", "phone", "username"),
+    [
+        (" Xiaoyan@Example.com ", "13812345678", "xiaoyan@example.com"),
+        ("", " 13812345678 ", "13812345678"),
+    ],
+)
+def test_the_login_name_is_the_email_in_lower_case_or_else_the_phone(email, phone, username):
+    assert trainee_account_username(email=email, phone=phone) == username
+
+
+@pytest.mark.django_db
+def test_registration_roster_and_walk_in_name_accounts_by_one_rule(
+    client, organization, admin_user, trainer_user
+):
+    client.post(reverse("accounts:register"), registration_data(organization))
+    course = af.course(trainers=[trainer_user])
+    roster = roster_read(
+        upload=SimpleUploadedFile(
+            "roster.csv",
+            (
+                "姓名,手机号,邮箱,机构\n"
+                f"甲学员,13800000001,Jia@Example.com,{organization.name}\n"
+                f"乙学员,13800000002,,{organization.name}\n"
+            ).encode(),
+        )
+    )
+    roster_import(course=course, sheet=roster, actor=admin_user)
+    walk_in_enroll(
+        session=af.session(course_page=course),
+        user=trainer_user,
+        phone="13800000003",
+        full_name="丙学员",
+    )
+
+    usernames = dict(
+        User.objects.filter(groups__name="Trainee")
+        .exclude(pk__in=[admin_user.pk, trainer_user.pk])
+        .values_list("full_name", "username")
+    )
+    assert usernames == {
+        "欧阳晓燕": "xiaoyan@example.com",
+        "甲学员": "jia@example.com",
+        "乙学员": "13800000002",
+        "丙学员": "13800000003",
+    }
+
+
+@pytest.mark.django_db
+def test_an_account_named_by_the_old_walk_in_rule_keeps_its_name_and_logs_in_by_phone(
+    client, trainer_user
+):
+    old = factories.trainee(username="walkin-13712345678", phone="13712345678", email="")
+    session = af.session(course_page=af.course(trainers=[trainer_user]))
+
+    result = walk_in_enroll(session=session, user=trainer_user, phone="13712345678")
+
+    assert result.enrollment.user == old
+    old.refresh_from_db()
+    assert old.username == "walkin-13712345678"
+    response = client.post(
+        reverse("accounts:login"), {"username": "13712345678", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_account_without_a_password_has_an_unusable_one(organization):
+    user = trainee_account_create(
+        full_name=" 张三 ", phone="13700001111", organization=organization
+    )
+
+    assert user.full_name == "张三"
+    assert not user.has_usable_password()
+    assert user.trainee_profile.organization == organization
+    assert list(user.groups.values_list("name", flat=True)) == ["Trainee"]
+
+
+@pytest.mark.django_db
+def test_an_account_needs_a_phone_or_an_email_and_a_free_login_name():
+    factories.trainee(username="13700002222", phone="13700003333")
+
+    with pytest.raises(RuleViolation) as nothing:
+        trainee_account_create(full_name="张三")
+    with pytest.raises(RuleViolation) as taken:
+        trainee_account_create(full_name="李四", phone="13700002222")
+
+    assert nothing.value.error_dict["phone"][0].code == "login_required"
+    assert taken.value.error_dict["username"][0].code == "login_taken"
+    assert not User.objects.filter(full_name__in=["张三", "李四"]).exists()
 
 
 @pytest.mark.django_db

@@ -51,15 +51,21 @@ def test_trainer_sees_and_decides_only_their_courses(client, trainer_user, cours
     assert own.status == Status.ACTIVE
 
 
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
 def test_reject_action_requires_a_reason(client, admin_user, courses):
     mine, _theirs = courses
     enrollment = ef.enrollment(factories.trainee(), mine, status=Status.PENDING)
     client.force_login(admin_user)
+    client.cookies["academy_language"] = "en"
     url = reverse("enrollments_admin:enrollment_decide", args=[enrollment.pk, "reject"])
 
-    client.post(url, {"reason": ""})
+    refused = client.post(url, {"reason": "   "}, follow=True)
     enrollment.refresh_from_db()
     assert enrollment.status == Status.PENDING
+    assert _messages(refused) == ["Give a reason for the rejection."]
 
     client.post(url, {"reason": "名额已满"})
     enrollment.refresh_from_db()
@@ -93,6 +99,39 @@ def test_trainee_ledger_admin_view_and_adjustment(client, admin_user, trainer_us
     assert entry.recorded_by == admin_user
 
 
+def test_ledger_adjustment_form_shows_the_services_refusal(client, admin_user):
+    trainee = factories.trainee()
+    client.force_login(admin_user)
+    client.cookies["academy_language"] = "en"
+    url = reverse("enrollments_admin:trainee_ledger", args=[trainee.pk])
+
+    response = client.post(url, {"hours": "0", "date": "2026-01-15", "description": "补录"})
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "An adjustment needs a number of hours other than zero."
+    ]
+    assert not HourEntry.objects.exists()
+
+
+def test_trainee_ledger_queries_do_not_grow_with_enrolments(
+    client, admin_user, django_assert_max_num_queries
+):
+    trainee = factories.trainee()
+    client.force_login(admin_user)
+    url = reverse("enrollments_admin:trainee_ledger", args=[trainee.pk])
+    ef.enrollment(trainee, ef.course())
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for _index in range(5):
+        ef.enrollment(trainee, ef.course())
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
 def test_external_training_review_in_the_admin(client, admin_user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -111,6 +150,16 @@ def test_external_training_review_in_the_admin(client, admin_user):
         client.get(reverse("learning_external_training:inspect", args=[training.pk])).status_code
         == 200
     )
+    client.cookies["academy_language"] = "en"
+    refused = client.post(
+        reverse("enrollments_admin:external_training_decide", args=[training.pk, "reject"]),
+        {"reason": ""},
+        follow=True,
+    )
+    training.refresh_from_db()
+    assert training.status == ExternalTraining.Status.SUBMITTED
+    assert _messages(refused) == ["Give a reason for the rejection."]
+
     client.post(
         reverse("enrollments_admin:external_training_decide", args=[training.pk, "approve"])
     )

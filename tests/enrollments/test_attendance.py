@@ -1,14 +1,14 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from academy.errors import RuleViolation
 from enrollments.models import Attendance, AttendanceRule, Enrollment, HourEntry
 from enrollments.services.attendance import (
-    AttendanceLocked,
     attendance_hours_for,
     attendance_roll_call_mark,
     session_attendance_lock,
@@ -144,12 +144,14 @@ def test_locked_session_refuses_changes(classroom, trainer_user, admin_user):
     session_attendance_lock(session=session, user=admin_user)
     session.refresh_from_db()
 
-    with pytest.raises(AttendanceLocked):
+    with pytest.raises(RuleViolation) as marking:
         attendance_roll_call_mark(
             session=session, enrollment_id=enrollment.pk, status=S.ABSENT, user=trainer_user
         )
-    with pytest.raises(AttendanceLocked):
+    assert marking.value.code == "attendance_locked"
+    with pytest.raises(RuleViolation) as walking_in:
         walk_in_enroll(session=session, user=trainer_user, phone="13712345678", full_name="王五")
+    assert walking_in.value.code == "attendance_locked"
 
     assert Attendance.objects.get().status == S.PRESENT
     assert ledger_net(enrollment, session) == Decimal("3")
@@ -186,10 +188,11 @@ def test_cannot_mark_a_trainee_of_another_course(classroom, trainer_user):
     withdrawn = af.enrollment(course_page=session.course, status=Enrollment.Status.WITHDRAWN)
 
     for enrollment in (stranger, withdrawn):
-        with pytest.raises(ValidationError):
+        with pytest.raises(RuleViolation) as refused:
             attendance_roll_call_mark(
                 session=session, enrollment_id=enrollment.pk, status=S.PRESENT, user=trainer_user
             )
+        assert refused.value.code == "not_enrolled"
     assert not Attendance.objects.exists()
 
 
@@ -242,10 +245,96 @@ def test_walk_in_finds_existing_trainee_by_phone(classroom, trainer_user):
     assert withdrawn.status == Enrollment.Status.ACTIVE
 
 
+@pytest.mark.parametrize("status", [Enrollment.Status.WITHDRAWN, Enrollment.Status.REJECTED])
+def test_walk_in_reopens_an_enrolment_without_its_old_stamps(classroom, trainer_user, status):
+    course, session = classroom
+    trainee = factories.trainee(phone="13611113333")
+    long_ago = timezone.now() - timezone.timedelta(days=30)
+    old = Enrollment.objects.create(
+        user=trainee,
+        course=course,
+        status=status,
+        source=Enrollment.Source.SELF,
+        waitlisted_at=long_ago,
+        withdrawn_at=long_ago,
+        decided_at=long_ago,
+        decided_by=factories.administrator(),
+        decision_reason="名额已满",
+    )
+
+    result = walk_in_enroll(session=session, user=trainer_user, phone="13611113333")
+
+    old.refresh_from_db()
+    assert result.enrollment.pk == old.pk
+    assert old.status == Enrollment.Status.ACTIVE
+    assert old.source == Enrollment.Source.WALK_IN
+    assert old.withdrawn_at is None
+    assert old.waitlisted_at is None
+    assert old.decision_reason == ""
+    assert old.decided_by == trainer_user
+    assert old.decided_at > long_ago
+
+
+def test_walk_in_accepts_a_waiting_application_as_it_came_in(trainer_user):
+    course = af.course(trainers=[trainer_user], capacity=1)
+    session = af.session(course_page=course)
+    af.enrollment(course_page=course)
+    trainee = factories.trainee(phone="13611114444")
+    waiting = Enrollment.objects.create(
+        user=trainee,
+        course=course,
+        status=Enrollment.Status.WAITLISTED,
+        waitlisted_at=timezone.now(),
+    )
+
+    walk_in_enroll(session=session, user=trainer_user, phone="13611114444")
+
+    waiting.refresh_from_db()
+    assert waiting.status == Enrollment.Status.ACTIVE
+    assert waiting.source == Enrollment.Source.SELF
+    assert waiting.waitlisted_at is None
+
+
+def test_walk_in_leaves_a_completed_enrolment_alone(classroom, trainer_user):
+    course, session = classroom
+    trainee = factories.trainee(phone="13611115555")
+    completed = af.enrollment(course_page=course, user=trainee, status=Enrollment.Status.COMPLETED)
+
+    result = walk_in_enroll(session=session, user=trainer_user, phone="13611115555")
+
+    completed.refresh_from_db()
+    assert result.enrollment.status == Enrollment.Status.COMPLETED
+    assert completed.decided_by is None
+
+
+def test_walk_in_account_is_named_by_the_registration_rule(classroom, trainer_user):
+    _course, session = classroom
+
+    result = walk_in_enroll(
+        session=session, user=trainer_user, phone=" 13712340000 ", full_name="新学员"
+    )
+
+    assert result.enrollment.user.username == "13712340000"
+    assert result.enrollment.user.phone == "13712340000"
+
+
+def test_walk_in_refuses_a_phone_someone_else_logs_in_with(classroom, trainer_user):
+    _course, session = classroom
+    # An account made by the roster under this phone, whose owner later changed it.
+    factories.trainee(username="13712349999", phone="13700000001")
+
+    with pytest.raises(RuleViolation) as refused:
+        walk_in_enroll(session=session, user=trainer_user, phone="13712349999", full_name="王五")
+
+    assert refused.value.error_dict["username"][0].code == "login_taken"
+    assert not Enrollment.objects.exists()
+
+
 def test_walk_in_unknown_phone_needs_a_name(classroom, trainer_user):
     _course, session = classroom
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleViolation) as refused:
         walk_in_enroll(session=session, user=trainer_user, phone="13600000000")
+    assert refused.value.code == "full_name_required"
     assert not Enrollment.objects.exists()
 
 
@@ -345,6 +434,22 @@ def test_walk_in_page_enrols(client, classroom, trainer_user, organization):
 
     assert response.status_code == 302
     assert Enrollment.objects.get(user__phone="13755556666").source == Enrollment.Source.WALK_IN
+
+
+def test_walk_in_page_shows_the_services_refusal_on_the_form(client, classroom, trainer_user):
+    _course, session = classroom
+    client.force_login(trainer_user)
+    client.cookies["academy_language"] = "en"
+
+    response = client.post(
+        reverse("attendance:walk_in", args=[session.pk]), {"phone": "13755557777"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "No one has this mobile number; enter their full name."
+    ]
+    assert not Enrollment.objects.exists()
 
 
 @pytest.mark.parametrize("size", [3, 30])

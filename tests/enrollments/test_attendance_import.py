@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from academy.errors import RuleViolation
 from courses.models import ClassSession
 from enrollments.models import Attendance, HourEntry
 from enrollments.services.attendance_import import attendance_import
@@ -87,11 +88,27 @@ def test_gb18030_file_is_read(online, admin_user):
 
 
 def test_classroom_sessions_are_not_imported(admin_user):
-    from django.core.exceptions import ValidationError
-
     session = af.session()
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleViolation) as refused:
         attendance_import(session=session, data=GOOD.encode(), user=admin_user)
+    assert refused.value.code == "not_live_online"
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"PK\x03\x04\x14\x00\x00\x00", "bad_type"),
+        (b"name,minutes\n" + b"x" * (2 * 1024 * 1024), "too_large"),
+        (b"", "empty"),
+        ("姓名,备注\n张三,好\n".encode(), "missing_columns"),
+    ],
+)
+def test_files_that_are_no_participant_list_are_refused(online, admin_user, data, code):
+    session, _people = online
+    with pytest.raises(RuleViolation) as refused:
+        attendance_import(session=session, data=data, user=admin_user)
+    assert refused.value.code == code
+    assert not Attendance.objects.exists()
 
 
 def test_import_page(client, online, admin_user):
@@ -106,9 +123,11 @@ def test_import_page(client, online, admin_user):
     assert "不存在" in response.text
     assert not Attendance.objects.exists()
 
+    client.cookies["academy_language"] = "en"
     response = client.post(
         reverse("attendance_admin:import"),
-        {"session": session.pk, "file": SimpleUploadedFile("list.xlsx", b"PK\x03\x04")},
+        {"session": session.pk, "file": SimpleUploadedFile("list.xlsx", b"PK\x03\x04\x00")},
     )
     assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["Upload a CSV file (comma-separated text)."]
     assert not Attendance.objects.exists()

@@ -2,13 +2,16 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from academy.errors import RuleViolation
 from enrollments.models import Enrollment
+from enrollments.selectors.enrollment import course_has_free_seat, course_seats_taken
 from enrollments.services.enrollment import (
+    enrollment_admit,
     enrollment_admit_from_waitlist,
     enrollment_approve,
     enrollment_enrol,
@@ -29,10 +32,10 @@ def test_enrolment_window_is_enforced():
     )
     trainee = factories.trainee()
 
-    with pytest.raises(ValidationError) as closed:
+    with pytest.raises(RuleViolation) as closed:
         enrollment_enrol(user=trainee, course=course, now=now)
     assert closed.value.code == "window_closed"
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleViolation):
         enrollment_enrol(user=trainee, course=course, now=now + timedelta(days=9))
 
     enrollment = enrollment_enrol(user=trainee, course=course, now=now + timedelta(days=2))
@@ -98,7 +101,7 @@ def test_course_needing_approval_holds_the_enrolment_until_approved(trainer_user
     approved = enrollment_approve(enrollment_id=enrollment.pk, actor=trainer_user)
     assert approved.status == Status.ACTIVE
     assert approved.decided_by == trainer_user
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleViolation):
         enrollment_approve(enrollment_id=enrollment.pk, actor=admin_user)
 
 
@@ -109,7 +112,7 @@ def test_rejection_needs_a_reason_and_promotes_the_waiting_list(admin_user):
     waiting = enrollment_enrol(user=waiting_user, course=course)
     assert waiting.status == Status.WAITLISTED
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleViolation):
         enrollment_reject(enrollment_id=pending.pk, actor=admin_user, reason="  ")
     enrollment_reject(enrollment_id=pending.pk, actor=admin_user, reason="不符合报名条件")
 
@@ -119,7 +122,7 @@ def test_rejection_needs_a_reason_and_promotes_the_waiting_list(admin_user):
     assert pending.decision_reason == "不符合报名条件"
     # Promoted on a course that needs approval: the place is held pending a decision.
     assert waiting.status == Status.PENDING
-    with pytest.raises(ValidationError) as again:
+    with pytest.raises(RuleViolation) as again:
         enrollment_enrol(user=applicant, course=course)
     assert again.value.code == "rejected"
 
@@ -130,7 +133,7 @@ def test_admit_from_waitlist_respects_capacity(admin_user):
     enrollment_enrol(user=holder, course=course)
     waiting = enrollment_enrol(user=waiting_user, course=course)
 
-    with pytest.raises(ValidationError) as full:
+    with pytest.raises(RuleViolation) as full:
         enrollment_admit_from_waitlist(enrollment_id=waiting.pk, actor=admin_user)
     assert full.value.code == "course_full"
 
@@ -140,12 +143,74 @@ def test_admit_from_waitlist_respects_capacity(admin_user):
     assert admitted.status == Status.ACTIVE
 
 
+def test_withdrawn_or_waiting_enrolments_take_no_place():
+    course = ef.course(capacity=2)
+    for status in (Status.PENDING, Status.ACTIVE, Status.WITHDRAWN, Status.WAITLISTED):
+        ef.enrollment(factories.trainee(), course, status=status)
+
+    assert course_seats_taken(course=course) == 2
+    assert not course_has_free_seat(course=course)
+
+
+def test_admitting_reopens_a_withdrawal_without_its_old_stamps(admin_user):
+    course = ef.course(capacity=1)
+    holder, trainee = factories.trainee(), factories.trainee()
+    enrollment_enrol(user=holder, course=course)
+    waiting = enrollment_enrol(user=trainee, course=course)
+    enrollment_withdraw(enrollment=waiting, user=trainee)
+    waiting.refresh_from_db()
+    assert waiting.withdrawn_at is not None
+
+    admitted = enrollment_admit(
+        user=trainee, course=course, source=Enrollment.Source.ADMIN, actor=admin_user
+    )
+
+    admitted.refresh_from_db()
+    assert admitted.pk == waiting.pk
+    assert admitted.status == Status.ACTIVE
+    assert admitted.source == Enrollment.Source.ADMIN
+    assert (admitted.withdrawn_at, admitted.waitlisted_at) == (None, None)
+    assert admitted.decided_by == admin_user
+
+
+def test_admitting_holds_capacity_when_asked(admin_user):
+    course = ef.course(capacity=1)
+    enrollment_enrol(user=factories.trainee(), course=course)
+    trainee = factories.trainee()
+
+    with pytest.raises(RuleViolation) as full:
+        enrollment_admit(
+            user=trainee,
+            course=course,
+            source=Enrollment.Source.ADMIN,
+            actor=admin_user,
+            ignore_capacity=False,
+        )
+
+    assert full.value.code == "course_full"
+    assert not Enrollment.objects.filter(user=trainee).exists()
+
+
+def test_re_enrolling_after_a_rejection_by_staff_clears_the_reason(admin_user):
+    course = ef.course(requires_approval=True)
+    trainee = factories.trainee()
+    pending = enrollment_enrol(user=trainee, course=course)
+    enrollment_reject(enrollment_id=pending.pk, actor=admin_user, reason="材料不全")
+
+    again = enrollment_enrol(
+        user=trainee, course=course, source=Enrollment.Source.ROSTER, actor=admin_user
+    )
+
+    assert again.status == Status.ACTIVE
+    assert again.decision_reason == ""
+
+
 def test_one_enrolment_per_trainee_per_course():
     course = ef.course()
     trainee = factories.trainee()
     enrollment_enrol(user=trainee, course=course)
 
-    with pytest.raises(ValidationError) as duplicate:
+    with pytest.raises(RuleViolation) as duplicate:
         enrollment_enrol(user=trainee, course=course)
     assert duplicate.value.code == "duplicate"
     assert Enrollment.objects.filter(user=trainee, course=course).count() == 1
@@ -210,7 +275,7 @@ def test_two_concurrent_requests_make_one_enrolment():
     assert Enrollment.objects.filter(user=trainee, course=course).count() == 1
     assert len(results) == 1
     assert len(errors) == 1
-    assert isinstance(errors[0], ValidationError)
+    assert isinstance(errors[0], RuleViolation)
 
 
 @postgres_only

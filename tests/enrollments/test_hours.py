@@ -2,10 +2,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from academy.errors import RuleViolation
 from academy.models import QualificationLevel, TraineeProfile
 from enrollments.models import ContinuingEducationPolicy, ExternalTraining, HourEntry
 from enrollments.selectors.hours import ce_cycle_for, hours_summary
@@ -122,8 +123,9 @@ def test_a_correction_is_recorded_once(admin_user):
     correction = hour_entry_correct(entry_id=original.pk, actor=admin_user, reason="录入错误")
     assert correction.hours == Decimal("-2.0")
     assert correction.corrects == original
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleViolation) as again:
         hour_entry_correct(entry_id=original.pk, actor=admin_user, reason="again")
+    assert again.value.code == "already_corrected"
 
 
 def test_only_administrators_adjust_hours(admin_user, trainer_user):
@@ -145,6 +147,21 @@ def test_only_administrators_adjust_hours(admin_user, trainer_user):
     )
     assert adjustment.source == HourEntry.Source.ADJUSTMENT
     assert adjustment.recorded_by == admin_user
+
+
+def test_an_adjustment_needs_hours_and_a_reason(admin_user):
+    trainee = factories.trainee()
+    for hours, description, code in [("0", "补录", "zero_hours"), ("1", "  ", "reason_required")]:
+        with pytest.raises(RuleViolation) as refused:
+            hour_entry_adjust(
+                user=trainee,
+                hours=Decimal(hours),
+                date=date(2026, 1, 1),
+                description=description,
+                actor=admin_user,
+            )
+        assert refused.value.code == code
+    assert not HourEntry.objects.exists()
 
 
 # External training
@@ -170,15 +187,17 @@ def test_external_training_approval_credits_hours_once(admin_user):
     assert entry.source == HourEntry.Source.EXTERNAL_TRAINING
     assert entry.hours == Decimal("3.0")
     assert entry.date == date(2026, 1, 10)
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleViolation) as again:
         external_training_approve(training_id=training.pk, actor=admin_user)
+    assert again.value.code == "already_decided"
     assert HourEntry.objects.filter(user=trainee).count() == 1
 
 
 def test_external_training_rejection_needs_a_reason_and_credits_nothing(admin_user):
     training = submit(factories.trainee())
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleViolation) as no_reason:
         external_training_reject(training_id=training.pk, actor=admin_user, reason="")
+    assert no_reason.value.code == "reason_required"
     rejected = external_training_reject(
         training_id=training.pk, actor=admin_user, reason="证明不清晰"
     )
@@ -194,16 +213,17 @@ def test_only_administrators_decide_external_training(trainer_user):
 
 
 @pytest.mark.parametrize(
-    ("content", "name"),
+    ("content", "name", "code"),
     [
-        (b"MZ\x90\x00 not a pdf", "proof.pdf"),  # wrong content, right name
-        (PDF, "proof.exe"),  # right content, wrong name
-        (b"%PDF-" + b"0" * (5 * 1024 * 1024), "big.pdf"),  # too large
+        (b"MZ\x90\x00 not a pdf", "proof.pdf", "bad_type"),  # wrong content, right name
+        (PDF, "proof.exe", "bad_type"),  # right content, wrong name
+        (b"%PDF-" + b"0" * (5 * 1024 * 1024), "big.pdf", "too_large"),
     ],
 )
-def test_proof_files_are_checked_by_content_and_size(content, name):
-    with pytest.raises(ValidationError):
+def test_proof_files_are_checked_by_content_and_size(content, name, code):
+    with pytest.raises(RuleViolation) as refused:
         submit(factories.trainee(), content=content, name=name)
+    assert [error.code for error in refused.value.error_dict["proof"]] == [code]
     assert not ExternalTraining.objects.exists()
 
 
@@ -228,6 +248,28 @@ def test_submission_form_view(client):
     training = ExternalTraining.objects.get()
     assert training.user == trainee
     assert training.status == ExternalTraining.Status.SUBMITTED
+
+
+def test_submission_form_shows_the_services_proof_check_under_the_proof(client):
+    client.force_login(factories.trainee())
+    client.cookies["academy_language"] = "en"
+
+    response = client.post(
+        reverse("enrollments:external_training_new"),
+        {
+            "title": "督导培训",
+            "provider": "区社工协会",
+            "date": "2026-01-10",
+            "hours": "2.5",
+            "proof": SimpleUploadedFile("proof.pdf", b"MZ\x90\x00 not a pdf"),
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["proof"] == [
+        "Upload the proof as a PDF, JPEG or PNG file."
+    ]
+    assert not ExternalTraining.objects.exists()
 
 
 def test_proof_is_served_only_to_its_owner_and_administrators(client, admin_user):

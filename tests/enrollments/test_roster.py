@@ -2,11 +2,12 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from academy.errors import RuleViolation
+from academy.services import trainee_account_create
 from enrollments.models import Enrollment
 from enrollments.services.roster import roster_check, roster_import, roster_read
 from tests import factories
@@ -50,7 +51,7 @@ def test_a_bad_roster_reports_every_problem_and_writes_nothing(org, admin_user):
     assert any(row == 4 and "2" in message for row, message in problems)
     assert any(row == 5 and "不存在的机构" in message for row, message in problems)
     assert not report.can_import_good_rows
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleViolation):
         roster_import(course=course, sheet=sheet, actor=admin_user, good_rows_only=True)
     assert User.objects.count() == users_before
     assert not Enrollment.objects.exists()
@@ -80,29 +81,45 @@ def test_clean_roster_creates_unknown_trainees_and_matches_known_ones(org, admin
     assert new.trainee_profile.organization == org
     assert Enrollment.objects.get(user=known).source == Enrollment.Source.ROSTER
     assert Enrollment.objects.get(user__email="third@example.com").status == "waitlisted"
+    assert new.username == "13800003333"
+    assert User.objects.get(email="third@example.com").username == "third@example.com"
 
 
-def test_import_only_the_good_rows_when_asked(org, admin_user):
+def test_a_roster_row_is_refused_when_its_login_name_is_taken(org):
+    # Someone made by an earlier roster under this phone, who changed it since.
+    factories.trainee(username="13800008888", phone="13900001111")
+    sheet = roster_read(
+        upload=csv_upload("姓名,手机号,邮箱,机构\n新学员,13800008888,,阳光社会工作服务中心\n")
+    )
+
+    report = roster_check(sheet=sheet)
+
+    assert [(p.row, p.message) for p in report.problems] == [
+        (2, "已有其他账号使用“13800008888”登录。")
+    ]
+
+
+def test_an_account_made_after_the_check_stops_the_import_whole(org, admin_user, monkeypatch):
     course = ef.course()
     sheet = roster_read(
         upload=csv_upload(
             "姓名,手机号,邮箱,机构\n"
-            "好学员,13800004444,,阳光社会工作服务中心\n"
-            "坏邮箱,,not-an-email,阳光社会工作服务中心\n"
-            ",13800005555,,阳光社会工作服务中心\n"
+            "甲学员,13800001212,,阳光社会工作服务中心\n"
+            "乙学员,,late@example.com,阳光社会工作服务中心\n"
         )
     )
-    report = roster_check(sheet=sheet)
-    assert [p.row for p in report.problems] == [3, 4]
-    assert report.can_import_good_rows
+    stale = roster_check(sheet=sheet)
+    assert stale.is_clean
+    trainee_account_create(full_name="抢先者", email="late@example.com")
+    monkeypatch.setattr("enrollments.services.roster.roster_check", lambda sheet: stale)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleViolation) as refused:
         roster_import(course=course, sheet=sheet, actor=admin_user)
-    assert not Enrollment.objects.exists()
 
-    result = roster_import(course=course, sheet=sheet, actor=admin_user, good_rows_only=True)
-    assert result.enrolled == 1
-    assert Enrollment.objects.get().user.full_name == "好学员"
+    assert refused.value.code == "row_refused"
+    assert refused.value.text.startswith("第 3 行：")
+    assert not User.objects.filter(phone="13800001212").exists()
+    assert not Enrollment.objects.exists()
 
 
 def test_xlsx_roster_is_read(org):
@@ -125,7 +142,7 @@ def test_xlsx_roster_is_read(org):
     [("roster.txt", b"a,b"), ("roster.xlsx", b"not a zip"), ("roster.csv", "姓名".encode("gbk"))],
 )
 def test_wrong_file_types_are_refused(name, content):
-    with pytest.raises(ValidationError):
+    with pytest.raises(RuleViolation):
         roster_read(upload=SimpleUploadedFile(name, content))
 
 

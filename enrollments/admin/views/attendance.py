@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from academy.access import administrator_required, private_file_response
+from academy.errors import RuleViolation
 from courses.models import ClassSession
 from enrollments.documents.spreadsheets import attendance_csv_stream
 from enrollments.forms.attendance import (
@@ -170,7 +170,7 @@ def import_attendance(request):
                     user=request.user,
                     only_good_rows=form.cleaned_data["only_good_rows"],
                 )
-            except ValidationError as error:
+            except RuleViolation as error:
                 form.add_error("file", error)
             else:
                 if result.written:

@@ -3,8 +3,7 @@
 import uuid
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -12,10 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from academy.errors import RuleViolation
+from academy.forms import form_add_rule_violation
+from academy.models import User
 from academy.roles import is_administrator
 from enrollments.forms.learning import HourAdjustmentForm, ReasonForm, RosterUploadForm
-from enrollments.models import Enrollment
 from enrollments.selectors.access import enrollment_managed_queryset
+from enrollments.selectors.enrollment import enrollment_list_for_user
 from enrollments.selectors.hours import hour_entry_list, hours_summary
 from enrollments.services.enrollment import (
     enrollment_admit_from_waitlist,
@@ -29,13 +31,20 @@ from enrollments.services.external_training import (
 from enrollments.services.ledger import hour_entry_adjust
 from enrollments.services.roster import RosterSheet, roster_check, roster_import, roster_read
 
-User = get_user_model()
 ROSTER_SESSION_PREFIX = "enrollments_roster_"
 
 
 def _require_administrator(request):
     if not is_administrator(request.user):
         raise PermissionDenied
+
+
+def _reason(request) -> str:
+    """The reason typed for a decision; the service decides whether it is enough."""
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        raise RuleViolation(form.errors.as_data()["reason"], code="invalid_reason")
+    return form.cleaned_data["reason"]
 
 
 def _render(request, template, title, context, icon="group"):
@@ -52,11 +61,8 @@ def enrollment_decide(request, enrollment_id, action):
             enrollment_approve(enrollment_id=enrollment.pk, actor=request.user)
             messages.success(request, _("Enrolment approved."))
         elif action == "reject":
-            form = ReasonForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Give a reason for the rejection."))
             enrollment_reject(
-                enrollment_id=enrollment.pk, actor=request.user, reason=form.cleaned_data["reason"]
+                enrollment_id=enrollment.pk, actor=request.user, reason=_reason(request)
             )
             messages.success(request, _("Enrolment rejected."))
         elif action == "admit":
@@ -64,8 +70,8 @@ def enrollment_decide(request, enrollment_id, action):
             messages.success(request, _("Moved from the waiting list into the course."))
         else:
             raise PermissionDenied
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except RuleViolation as error:
+        messages.error(request, error.text)
     return redirect("learning_enrollments:inspect", enrollment.pk)
 
 
@@ -77,17 +83,14 @@ def external_training_decide(request, training_id, action):
             external_training_approve(training_id=training_id, actor=request.user)
             messages.success(request, _("External training approved; its hours are credited."))
         elif action == "reject":
-            form = ReasonForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Give a reason for the rejection."))
             external_training_reject(
-                training_id=training_id, actor=request.user, reason=form.cleaned_data["reason"]
+                training_id=training_id, actor=request.user, reason=_reason(request)
             )
             messages.success(request, _("External training rejected."))
         else:
             raise PermissionDenied
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except RuleViolation as error:
+        messages.error(request, error.text)
     return redirect("learning_external_training:inspect", training_id)
 
 
@@ -101,8 +104,8 @@ def trainee_ledger(request, user_id):
     if request.method == "POST" and form.is_valid():
         try:
             hour_entry_adjust(user=trainee, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
+        except RuleViolation as error:
+            form_add_rule_violation(form, error)
         else:
             messages.success(request, _("Adjustment recorded."))
             return redirect("enrollments_admin:trainee_ledger", trainee.pk)
@@ -110,7 +113,7 @@ def trainee_ledger(request, user_id):
         "trainee": trainee,
         "entries": hour_entry_list(user=trainee)[:1000],
         "hours": hours_summary(user=trainee, today=timezone.localdate()),
-        "enrollments": Enrollment.objects.filter(user=trainee).select_related("course"),
+        "enrollments": enrollment_list_for_user(user=trainee),
         "form": form,
     }
     return _render(
@@ -142,7 +145,7 @@ def roster_upload(request, course_id):
     if request.method == "POST" and form.is_valid():
         try:
             sheet = roster_read(upload=form.cleaned_data["roster"])
-        except ValidationError as error:
+        except RuleViolation as error:
             form.add_error("roster", error)
         else:
             token = uuid.uuid4().hex
@@ -178,8 +181,8 @@ def roster_preview(request, course_id, token):
             result = roster_import(
                 course=course, sheet=sheet, actor=request.user, good_rows_only=good_rows_only
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+        except RuleViolation as error:
+            messages.error(request, error.text)
             return redirect("enrollments_admin:roster_preview", course.pk, token)
         del request.session[key]
         messages.success(
