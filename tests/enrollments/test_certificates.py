@@ -116,6 +116,54 @@ def test_completion_requests_and_issues_a_certificate(django_capture_on_commit_c
     assert [e.kind for e in certificate.events.all()] == ["requested", "issued"]
 
 
+@pytest.fixture
+def queued_tasks(settings):
+    """Tasks are kept by django-tasks' dummy backend instead of run; this lists the
+    enrolment tasks queued so far as (name, kwargs)."""
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": ["default", "certificates"],
+        }
+    }
+    return lambda: [
+        (result.task.name, result.kwargs)
+        for result in default_task_backend.results
+        if result.task.module_path.startswith("enrollments.")
+    ]
+
+
+def test_completing_an_enrolment_queues_exactly_one_certificate(
+    queued_tasks, django_capture_on_commit_callbacks
+):
+    from enrollments.services.completion import enrollment_completion_evaluate
+
+    user = factories.trainee(full_name="张丽华")
+    enrollment = Enrollment.objects.create(
+        user=user, course=course(), status=Enrollment.Status.ACTIVE
+    )
+    HourEntry.objects.create(
+        user=user, enrollment=enrollment, source=HourEntry.Source.ONLINE_LESSON, hours=3
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert enrollment_completion_evaluate(enrollment_id=enrollment.pk)
+        # The row is written with the completion; the job waits for the commit.
+        assert Certificate.objects.filter(enrollment=enrollment).count() == 1
+        assert queued_tasks() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not enrollment_completion_evaluate(enrollment_id=enrollment.pk)
+
+    assert queued_tasks() == [("certificate_issue_task", {"enrollment_id": enrollment.pk})]
+    certificate = Certificate.objects.get(enrollment=enrollment)
+    assert certificate.status == Certificate.Status.PENDING
+    assert certificate.job_status == Certificate.JobStatus.PENDING
+    assert certificate.last_enqueued_at is not None
+    assert [e.kind for e in certificate.events.all()] == ["requested"]
+
+
 def test_serials_are_sequential_per_year_and_track():
     newcomer = course(code="n")
     intermediate = course(title="中级实务", code="i", track=Track.INTERMEDIATE)
