@@ -202,7 +202,7 @@ def certificates_enqueue(count: int, ids_file: str) -> dict:
     """Queue certificates for ``count`` completed enrolments that have none yet."""
     import django_rq
 
-    from enrollments.services.certificates import certificate_request
+    from enrollments.services.certificates.issuing import certificate_request
 
     django_rq.get_queue("certificates").empty()
     ids = list(

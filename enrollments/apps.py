@@ -6,6 +6,3 @@ class EnrollmentsConfig(AppConfig):
     name = "enrollments"
     verbose_name = _("Enrolments")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        from . import receivers  # noqa: F401

@@ -1,9 +1,13 @@
 """Background jobs. Each takes ids, calls a service, and is safe to run twice.
 
+Services queue these by their dotted path (``enrollments.services.jobs``), so this
+module imports services and no service imports it.
+
 The Tasks API has no retry of its own: a failed attempt is recorded on the
-row and, while attempts are left, the job queues itself again after a backoff
-(``run_after``; the RQ worker needs ``--with-scheduler``). The last failure is
-raised so that it shows among the failed jobs of the django-rq dashboard.
+job's row and, while attempts are left, the job queues itself again after a
+backoff (``run_after``; the RQ worker needs ``--with-scheduler``). The last
+failure is raised so that it shows among the failed jobs of the django-rq
+dashboard.
 """
 
 import logging
@@ -11,32 +15,36 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from enrollments.services import certificates as certificate_services
-from enrollments.services import exports as export_services
+from enrollments.services.certificates import bundles, hours_records, issuing
+from enrollments.services.exports import attendance_export_run
+from enrollments.services.jobs import FailureOutcome, job_enqueue
 
 logger = logging.getLogger(__name__)
 
 CERTIFICATES_QUEUE = "certificates"
 
 
-def _retry(job, outcome, **kwargs) -> bool:
-    """Queue ``job`` again after the outcome's backoff; False when it cannot be retried."""
-    if outcome.retry_after is None or not job.get_backend().supports_defer:
+def _retry(job_task, outcome: FailureOutcome, **kwargs) -> bool:
+    """Queue ``job_task`` again after the outcome's backoff; False when it cannot be retried."""
+    if outcome.retry_after is None or outcome.job is None:
         return False
-    job.using(run_after=timezone.now() + outcome.retry_after).enqueue(**kwargs)
-    return True
+    if not job_task.get_backend().supports_defer:
+        return False
+    return job_enqueue(
+        job=outcome.job,
+        task_path=job_task.module_path,
+        run_after=timezone.now() + outcome.retry_after,
+        **kwargs,
+    )
 
 
 @task(queue_name=CERTIFICATES_QUEUE)
 def certificate_issue_task(enrollment_id: int) -> str | None:
     try:
-        certificate = certificate_services.certificate_issue(enrollment_id=enrollment_id)
+        certificate = issuing.certificate_issue(enrollment_id=enrollment_id)
     except Exception as error:
-        outcome = certificate_services.certificate_record_failure(
-            enrollment_id=enrollment_id, error=error
-        )
+        outcome = issuing.certificate_record_failure(enrollment_id=enrollment_id, error=error)
         if _retry(certificate_issue_task, outcome, enrollment_id=enrollment_id):
-            certificate_services.certificate_mark_enqueued(enrollment_id=enrollment_id)
             logger.warning(
                 "Certificate for enrolment %s failed (attempt %s), retrying in %s: %s",
                 enrollment_id,
@@ -52,9 +60,9 @@ def certificate_issue_task(enrollment_id: int) -> str | None:
 @task(queue_name=CERTIFICATES_QUEUE)
 def hours_record_task(record_id: int) -> None:
     try:
-        certificate_services.hours_record_issue(record_id=record_id)
+        hours_records.hours_record_issue(record_id=record_id)
     except Exception as error:
-        outcome = certificate_services.hours_record_record_failure(record_id=record_id, error=error)
+        outcome = hours_records.hours_record_record_failure(record_id=record_id, error=error)
         if _retry(hours_record_task, outcome, record_id=record_id):
             return
         raise
@@ -62,14 +70,14 @@ def hours_record_task(record_id: int) -> None:
 
 @task()
 def certificate_bundle_task(bundle_id: int) -> None:
-    certificate_services.certificate_bundle_build(bundle_id=bundle_id)
+    bundles.certificate_bundle_build(bundle_id=bundle_id)
 
 
 @task()
 def certificate_sweep_task() -> int:
-    return certificate_services.certificate_sweep()
+    return issuing.certificate_sweep()
 
 
 @task()
 def attendance_export_run_task(export_id: int) -> None:
-    export_services.attendance_export_run(export_id=export_id)
+    attendance_export_run(export_id=export_id)

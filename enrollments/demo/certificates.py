@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from enrollments.models import Certificate, Enrollment, HourEntry
-from enrollments.services.certificates import certificate_issue
+from enrollments.services.certificates.issuing import certificate_issue
 
 
 def _ensure_completed_enrollment() -> None:
@@ -74,5 +74,7 @@ def seed_certificates() -> None:
             continue
         if certificate is not None and certificate.status == Certificate.Status.ISSUED:
             # The file went missing (for example a fresh media folder): draw it again.
-            Certificate.objects.filter(pk=certificate.pk).update(reissue_requested=True)
+            Certificate.objects.filter(pk=certificate.pk).update(
+                job_status=Certificate.JobStatus.PENDING
+            )
         certificate_issue(enrollment_id=enrollment_id)

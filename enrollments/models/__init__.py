@@ -10,6 +10,7 @@ from .certificates import (
 from .enrollment import Enrollment, LessonProgress
 from .exports import AttendanceExport
 from .external import ExternalTraining
+from .jobs import BackgroundJob
 from .ledger import HourEntry
 from .policy import ContinuingEducationPolicy
 
@@ -17,6 +18,7 @@ __all__ = [
     "Attendance",
     "AttendanceExport",
     "AttendanceRule",
+    "BackgroundJob",
     "Certificate",
     "CertificateBundle",
     "CertificateEvent",

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Track
 
+from .jobs import BackgroundJob
+
 
 def verification_code() -> str:
     """An unguessable code for a public verification link (128 random bits)."""
@@ -99,13 +101,22 @@ class CertificateSerialCounter(models.Model):
         return f"{self.year}-{self.track_code}: {self.last_number}"
 
 
-class Certificate(models.Model):
-    """The completion certificate (结业证书) of one enrolment; at most one per enrolment."""
+class Certificate(BackgroundJob):
+    """The completion certificate (结业证书) of one enrolment; at most one per enrolment.
+
+    Two states, kept apart. ``status`` is what the certificate is: pending (never
+    issued yet), issued or revoked; the verification page and downloads read it.
+    ``job_status`` (from ``BackgroundJob``) is the state of the job that draws its PDF:
+    pending or failed while a first issue or a re-issue is owed, done when nothing is
+    left to draw. So "failed" is no status of a certificate, and a re-issue asked for
+    is a job that is not done on a certificate issued before. Re-issuing queues the
+    job again whatever the status; revoking is no job: it changes ``status`` and
+    drops a re-issue still queued.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         ISSUED = "issued", _("Issued")
-        FAILED = "failed", _("Failed")
         REVOKED = "revoked", _("Revoked")
 
     enrollment = models.OneToOneField(
@@ -133,13 +144,8 @@ class Certificate(models.Model):
     pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", blank=True)
     version = models.PositiveIntegerField(_("version"), default=0)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
-    reissue_requested = models.BooleanField(_("re-issue requested"), default=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    last_enqueued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -153,13 +159,6 @@ class Certificate(models.Model):
 
     def __str__(self):
         return self.serial_number or f"{self.enrollment_id} ({self.get_status_display()})"
-
-    @property
-    def is_settled(self) -> bool:
-        """Nothing left for a job to do: issued or revoked, with no re-issue asked for."""
-        return (
-            self.status in (self.Status.ISSUED, self.Status.REVOKED) and not self.reissue_requested
-        )
 
     @property
     def is_valid(self) -> bool:
@@ -203,14 +202,8 @@ class CertificateEvent(models.Model):
         return f"{self.certificate} · {self.get_kind_display()}"
 
 
-class CertificateBundle(models.Model):
+class CertificateBundle(BackgroundJob):
     """A ZIP of all issued certificates of a course and/or period, built in the background."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Building")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -229,15 +222,9 @@ class CertificateBundle(models.Model):
     )
     issued_from = models.DateField(_("issued from"), null=True, blank=True)
     issued_until = models.DateField(_("issued until"), null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
-    )
     total = models.PositiveIntegerField(_("certificates"), default=0)
     done = models.PositiveIntegerField(_("done"), default=0)
     file = models.FileField(_("ZIP file"), upload_to="certificate-bundles/", blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("certificate download")
@@ -245,20 +232,19 @@ class CertificateBundle(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.created_at:%Y-%m-%d %H:%M} · {self.get_status_display()}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} · {self.get_job_status_display()}"
 
     @property
     def percent_done(self) -> int:
         return 100 if not self.total else int(self.done * 100 / self.total)
 
 
-class HoursRecord(models.Model):
-    """A continuing-education hours record (继续教育学时证明) for one trainee and period."""
+class HoursRecord(BackgroundJob):
+    """A continuing-education hours record (继续教育学时证明) for one trainee and period.
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ISSUED = "issued", _("Issued")
-        FAILED = "failed", _("Failed")
+    Drawing its PDF is the whole job, so the job state is the record's state: done
+    means issued.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -268,9 +254,6 @@ class HoursRecord(models.Model):
     )
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("until"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
-    )
     verification_code = models.CharField(
         _("verification code"), max_length=40, unique=True, default=verification_code
     )
@@ -286,9 +269,6 @@ class HoursRecord(models.Model):
         related_name="+",
         verbose_name=_("requested by"),
     )
-    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
 
     class Meta:

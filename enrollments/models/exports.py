@@ -2,19 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .jobs import BackgroundJob
 
-class AttendanceExport(models.Model):
+
+class AttendanceExport(BackgroundJob):
     """A large attendance export written by a background task, downloaded when done."""
 
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "XLSX"
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Ready")
-        FAILED = "failed", _("Failed")
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -25,14 +21,8 @@ class AttendanceExport(models.Model):
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)
     language = models.CharField(_("language"), max_length=10)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
-    )
     file = models.FileField(_("file"), upload_to="exports/attendance/", blank=True)
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("attendance export")

@@ -1,9 +1,63 @@
-"""Reading certificates and hours records."""
+"""Reading certificates, certificate downloads and hours records, and what they say."""
 
-from django.db.models import QuerySet
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Max, Min, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from academy.roles import is_administrator
-from enrollments.models import Certificate, CertificateBundle, CertificateEvent, HoursRecord
+from enrollments.documents.certificate import HoursRecordLine
+from enrollments.models import (
+    Certificate,
+    CertificateBundle,
+    CertificateEvent,
+    CertificateTemplate,
+    Enrollment,
+    HourEntry,
+    HoursRecord,
+)
+from enrollments.selectors.hours import ce_policy_and_cycle
+
+
+def absolute_url(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def certificate_verification_url(*, certificate: Certificate) -> str:
+    return absolute_url(
+        reverse("certificates:verify", kwargs={"code": certificate.verification_code})
+    )
+
+
+def hours_record_verification_url(*, record: HoursRecord) -> str:
+    return absolute_url(
+        reverse("certificates:hours_verify", kwargs={"code": record.verification_code})
+    )
+
+
+def academy_name() -> str:
+    from wagtail.models import Site
+
+    from academy.models import AcademySettings
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is not None:
+        return AcademySettings.for_site(site).academy_name
+    return str(settings.ACADEMY_NAME)
+
+
+def certificate_template_for(*, track: str) -> CertificateTemplate:
+    """The track's template, else the default one, else an unsaved built-in default."""
+    templates = {t.track: t for t in CertificateTemplate.objects.filter(track__in=[track, ""])}
+    return templates.get(track) or templates.get("") or CertificateTemplate(track="")
+
+
+def enrollment_hours(*, enrollment: Enrollment) -> Decimal:
+    total = HourEntry.objects.filter(enrollment=enrollment).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal("0")
 
 
 def mask_name(name: str) -> str:
@@ -88,6 +142,50 @@ def certificate_bundles(*, limit: int = 20) -> QuerySet[CertificateBundle]:
     return CertificateBundle.objects.select_related("course", "requested_by")[:limit]
 
 
+def certificate_bundle_certificates(*, bundle: CertificateBundle) -> QuerySet[Certificate]:
+    """The issued certificates with a PDF that a download's course and period select."""
+    certificates = Certificate.objects.filter(status=Certificate.Status.ISSUED).exclude(pdf="")
+    if bundle.course_id:
+        certificates = certificates.filter(enrollment__course_id=bundle.course_id)
+    if bundle.issued_from:
+        certificates = certificates.filter(issued_at__date__gte=bundle.issued_from)
+    if bundle.issued_until:
+        certificates = certificates.filter(issued_at__date__lte=bundle.issued_until)
+    return certificates.order_by("serial_number")
+
+
+def default_cycle(*, user, today: date | None = None) -> tuple[date, date]:
+    """The trainee's current continuing-education cycle, else the three years up to today."""
+    today = today or timezone.localdate()
+    _policy, cycle = ce_policy_and_cycle(user=user, today=today)
+    if cycle is not None:
+        return cycle
+    try:
+        start = today.replace(year=today.year - 3) + timedelta(days=1)
+    except ValueError:  # 29 February
+        start = today.replace(year=today.year - 3, day=28) + timedelta(days=1)
+    return start, today
+
+
+def hours_record_lines(*, user, period_start: date, period_end: date) -> list[HoursRecordLine]:
+    """Hours from the ledger in the period, one line per course (others by source)."""
+    rows = (
+        HourEntry.objects.filter(user=user, date__gte=period_start, date__lte=period_end)
+        .values("course__title", "source")
+        .annotate(hours=Sum("hours"), first=Min("date"), last=Max("date"))
+        .order_by("first", "course__title")
+    )
+    sources = dict(HourEntry.Source.choices)
+    lines = []
+    for row in rows:
+        if not row["hours"]:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            title = row["course__title"] or str(sources.get(row["source"], row["source"]))
+        lines.append(HoursRecordLine(title, row["first"], row["last"], row["hours"]))
+    return lines
+
+
 def hours_record_list_for_user(*, user) -> QuerySet[HoursRecord]:
     return HoursRecord.objects.filter(user=user).order_by("-created_at", "-pk")
 
@@ -95,7 +193,7 @@ def hours_record_list_for_user(*, user) -> QuerySet[HoursRecord]:
 def hours_record_get_for_download(*, user, record_id: int) -> HoursRecord | None:
     if not user.is_authenticated:
         return None
-    records = HoursRecord.objects.filter(status=HoursRecord.Status.ISSUED).exclude(pdf="")
+    records = HoursRecord.objects.filter(job_status=HoursRecord.JobStatus.DONE).exclude(pdf="")
     if not is_administrator(user):
         records = records.filter(user=user)
     return records.filter(pk=record_id).first()
@@ -103,5 +201,5 @@ def hours_record_get_for_download(*, user, record_id: int) -> HoursRecord | None
 
 def hours_record_for_verification(*, code: str) -> HoursRecord | None:
     return HoursRecord.objects.filter(
-        verification_code=code, status=HoursRecord.Status.ISSUED
+        verification_code=code, job_status=HoursRecord.JobStatus.DONE
     ).first()

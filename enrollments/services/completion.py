@@ -1,11 +1,12 @@
-"""The completion rule: when an enrolment is met, complete it exactly once."""
+"""The completion rule: when an enrolment is met, complete it exactly once and ask for its
+certificate."""
 
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from enrollments.models import Attendance, Enrollment, HourEntry, LessonProgress
-from enrollments.signals import enrollment_completed
+from enrollments.services.certificates.issuing import certificate_request
 
 
 def enrollment_completion_rule_met(*, enrollment: Enrollment) -> bool:
@@ -42,8 +43,8 @@ def enrollment_completion_evaluate(*, enrollment_id: int) -> bool:
     """Complete the enrolment if its course's rule is met; True only for the call that did.
 
     Call it whenever progress, attendance or hours change. The row lock makes
-    two racing calls complete the enrolment once, and ``enrollment_completed``
-    is sent after the transaction commits.
+    two racing calls complete the enrolment once. The certificate's row is created
+    in the same transaction, and its job is queued once that transaction commits.
     """
     with transaction.atomic():
         enrollment = (
@@ -56,7 +57,5 @@ def enrollment_completion_evaluate(*, enrollment_id: int) -> bool:
         enrollment.status = Enrollment.Status.COMPLETED
         enrollment.completed_at = timezone.now()
         enrollment.save(update_fields=["status", "completed_at", "updated_at"])
-        transaction.on_commit(
-            lambda: enrollment_completed.send(sender=Enrollment, enrollment_id=enrollment_id)
-        )
+        certificate_request(enrollment_id=enrollment_id)
     return True

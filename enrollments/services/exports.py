@@ -19,8 +19,11 @@ from enrollments.documents.spreadsheets import (
 )
 from enrollments.models import AttendanceExport, HourEntry
 from enrollments.selectors.attendance import attendance_export_rows, attendance_filtered
+from enrollments.services.jobs import job_enqueue_on_commit
 
 logger = logging.getLogger(__name__)
+
+EXPORT_TASK = "enrollments.tasks.attendance_export_run_task"
 
 FILTER_KEYS = (
     "course_id",
@@ -74,28 +77,29 @@ def attendance_export_request(
     """Create an export job and run it in the background once this transaction commits."""
     if not is_administrator(user):
         raise PermissionDenied
-    from enrollments.tasks import attendance_export_run_task
-
-    export = AttendanceExport.objects.create(
-        requested_by=user,
-        format=export_format,
-        language=language,
-        filters=export_filters_to_json(filters),
-    )
-    export_id = export.pk
-    transaction.on_commit(lambda: attendance_export_run_task.enqueue(export_id))
+    with transaction.atomic():
+        export = AttendanceExport.objects.create(
+            requested_by=user,
+            format=export_format,
+            language=language,
+            filters=export_filters_to_json(filters),
+        )
+        job_enqueue_on_commit(job=export, task_path=EXPORT_TASK, export_id=export.pk)
     return export
 
 
 def attendance_export_run(*, export_id: int) -> None:
     """Write a pending export's file. A job that is not pending is left alone, so a
     second delivery of the task does nothing."""
-    claimed = AttendanceExport.objects.filter(
-        pk=export_id, status=AttendanceExport.Status.PENDING
-    ).update(status=AttendanceExport.Status.RUNNING)
-    if not claimed:
-        return
-    export = AttendanceExport.objects.get(pk=export_id)
+    with transaction.atomic():
+        export = (
+            AttendanceExport.objects.select_for_update()
+            .filter(pk=export_id, job_status=AttendanceExport.JobStatus.PENDING)
+            .first()
+        )
+        if export is None:
+            return
+        export.mark_running()
     try:
         with tempfile.TemporaryFile() as output:
             row_count = attendance_export_file_write(
@@ -111,15 +115,10 @@ def attendance_export_run(*, export_id: int) -> None:
             )
     except Exception as error:
         logger.exception("Attendance export %s failed", export_id)
-        export.status = AttendanceExport.Status.FAILED
-        export.error = str(error)[:2000]
-        export.finished_at = timezone.now()
-        export.save(update_fields=["status", "error", "finished_at"])
+        export.mark_failed(error)
         return
-    export.status = AttendanceExport.Status.DONE
     export.row_count = row_count
-    export.finished_at = timezone.now()
-    export.save(update_fields=["status", "row_count", "file", "finished_at"])
+    export.mark_done("row_count", "file")
 
 
 def _source_sum(source: str):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from academy.access import private_file_response
+from academy.errors import RuleViolation
 from enrollments.forms.certificates import HoursRecordRequestForm, VerifySearchForm
 from enrollments.selectors.certificates import (
     certificate_find_by_serial,
@@ -19,7 +20,7 @@ from enrollments.selectors.certificates import (
     hours_record_list_for_user,
     mask_name,
 )
-from enrollments.services.certificates import CertificateError, hours_record_request
+from enrollments.services.certificates.hours_records import hours_record_request
 
 
 def _verification_context(certificate):
@@ -99,8 +100,8 @@ def hours_records(request):
                 period_start=form.cleaned_data["period_start"],
                 period_end=form.cleaned_data["period_end"],
             )
-        except CertificateError as error:
-            form.add_error(None, str(error))
+        except RuleViolation as error:
+            form.add_error(None, error.text)
         else:
             messages.success(request, _("Your hours record is being prepared."))
             return redirect("certificates:hours_records")

@@ -9,7 +9,7 @@ from django.core import mail
 from django.db import connection, connections
 
 from enrollments.models import Certificate, CertificateSerialCounter, Enrollment, HourEntry
-from enrollments.services import certificates as services
+from enrollments.services.certificates import issuing
 from enrollments.tasks import certificate_issue_task
 from tests import factories
 from tests.enrollments.certificate_helpers import completed_enrollment, course
@@ -63,7 +63,9 @@ def test_completion_enqueues_a_job_that_issues_the_certificate(rq_tasks):
     assert enrollment_completion_evaluate(enrollment_id=enrollment.pk)
 
     assert certificates_queue().count == 1
-    assert Certificate.objects.get().status == Certificate.Status.PENDING
+    queued = Certificate.objects.get()
+    assert queued.job_status == Certificate.JobStatus.PENDING
+    assert queued.last_enqueued_at is not None
     run_worker()
     certificate = Certificate.objects.get()
     assert certificate.status == Certificate.Status.ISSUED
@@ -77,7 +79,7 @@ def test_completion_enqueues_a_job_that_issues_the_certificate(rq_tasks):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failed_job_is_retried_after_its_backoff_and_then_succeeds(rq_tasks):
     enrollment = completed_enrollment()
-    real_render = services.render_certificate
+    real_render = issuing.render_certificate
     certificate_issue_task.enqueue(enrollment_id=enrollment.pk)
 
     def fail_once(*args):
@@ -85,12 +87,13 @@ def test_a_failed_job_is_retried_after_its_backoff_and_then_succeeds(rq_tasks):
             raise OSError("storage away")
         return real_render(*args)
 
-    with mock.patch.object(services, "render_certificate", side_effect=fail_once) as render:
+    with mock.patch.object(issuing, "render_certificate", side_effect=fail_once) as render:
         run_worker()
         certificate = Certificate.objects.get()
-        assert certificate.status == Certificate.Status.FAILED
-        assert certificate.attempts == 1 and "storage away" in certificate.last_error
+        assert certificate.job_status == Certificate.JobStatus.FAILED
+        assert certificate.attempts == 1 and "storage away" in certificate.error
         assert certificate.serial_number is None
+        assert certificate.last_enqueued_at is not None  # the retry was accepted
         assert certificates_queue().scheduled_job_registry.count == 1
         run_worker(with_scheduler=True)
 
@@ -110,12 +113,13 @@ def test_the_last_failure_lands_in_the_failed_job_registry(rq_tasks, settings):
     enrollment = completed_enrollment()
     certificate_issue_task.enqueue(enrollment_id=enrollment.pk)
 
-    with mock.patch.object(services, "render_certificate", side_effect=OSError("broken font")):
+    with mock.patch.object(issuing, "render_certificate", side_effect=OSError("broken font")):
         run_worker()
         run_worker(with_scheduler=True)
 
     certificate = Certificate.objects.get()
-    assert certificate.status == Certificate.Status.FAILED
+    assert certificate.status == Certificate.Status.PENDING
+    assert certificate.job_status == Certificate.JobStatus.FAILED
     assert certificate.attempts == 2
     assert certificates_queue().failed_job_registry.count == 1
     assert certificates_queue().scheduled_job_registry.count == 0
@@ -169,7 +173,7 @@ def test_eight_concurrent_issue_calls_leave_one_certificate_and_one_serial():
     def issue():
         try:
             barrier.wait()
-            serials.append(services.certificate_issue(enrollment_id=enrollment.pk).serial_number)
+            serials.append(issuing.certificate_issue(enrollment_id=enrollment.pk).serial_number)
         except Exception as error:  # collected and asserted below
             errors.append(error)
         finally:
@@ -186,3 +190,109 @@ def test_eight_concurrent_issue_calls_leave_one_certificate_and_one_serial():
     assert Certificate.objects.count() == 1
     assert CertificateSerialCounter.objects.get().last_number == 1
     assert connection.vendor == "postgresql"
+
+
+# Queueing: the row waits when the broker refuses ------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_job_is_stamped_queued_only_after_the_backend_accepted_it(
+    django_capture_on_commit_callbacks,
+):
+    enrollment = completed_enrollment()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        issuing.certificate_request(enrollment_id=enrollment.pk)
+        assert Certificate.objects.get().last_enqueued_at is None
+
+    certificate = Certificate.objects.get()
+    assert certificate.last_enqueued_at is not None
+    assert certificate.job_status == Certificate.JobStatus.DONE
+
+
+@pytest.mark.django_db
+def test_a_broker_error_leaves_the_row_waiting_for_the_sweep(django_capture_on_commit_callbacks):
+    enrollment = completed_enrollment()
+
+    with (
+        mock.patch("enrollments.tasks.certificate_issue_task") as task,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        task.enqueue.side_effect = ConnectionError("Redis away")
+        certificate = issuing.certificate_request(enrollment_id=enrollment.pk)
+
+    task.enqueue.assert_called_once_with(enrollment_id=enrollment.pk)
+    certificate.refresh_from_db()
+    assert certificate.job_status == Certificate.JobStatus.PENDING
+    assert certificate.last_enqueued_at is None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert issuing.certificate_sweep() == 1
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.ISSUED
+    assert certificate.last_enqueued_at is not None
+
+
+@pytest.mark.django_db
+def test_a_broker_error_does_not_fail_the_hours_record_request(
+    client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from enrollments.models import HoursRecord
+
+    user = completed_enrollment().user
+    client.force_login(user)
+
+    with (
+        mock.patch("enrollments.tasks.hours_record_task") as task,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        task.enqueue.side_effect = ConnectionError("Redis away")
+        response = client.post(
+            reverse("certificates:hours_records"),
+            {"period_start": "2024-01-01", "period_end": "2026-12-31"},
+        )
+
+    assert response.status_code == 302
+    record = HoursRecord.objects.get()
+    task.enqueue.assert_called_once_with(record_id=record.pk)
+    assert record.job_status == HoursRecord.JobStatus.PENDING
+    assert record.last_enqueued_at is None
+
+
+@pytest.mark.django_db
+def test_a_bundle_is_queued_on_commit_and_stamped(admin_user, django_capture_on_commit_callbacks):
+    from enrollments.models import CertificateBundle
+    from enrollments.services.certificates.bundles import certificate_bundle_request
+
+    enrollment = completed_enrollment()
+    issuing.certificate_issue(enrollment_id=enrollment.pk)
+
+    with (
+        mock.patch("enrollments.tasks.certificate_bundle_task") as task,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        bundle = certificate_bundle_request(actor=admin_user, course_id=enrollment.course_id)
+        task.enqueue.assert_not_called()
+
+    task.enqueue.assert_called_once_with(bundle_id=bundle.pk)
+    bundle = CertificateBundle.objects.get()
+    assert bundle.job_status == CertificateBundle.JobStatus.PENDING
+    assert bundle.last_enqueued_at is not None
+
+
+def test_every_task_path_the_services_queue_names_a_task():
+    from django.utils.module_loading import import_string
+    from django_tasks.base import Task
+
+    from enrollments.services import exports
+    from enrollments.services.certificates import bundles, hours_records
+
+    paths = [
+        issuing.ISSUE_TASK,
+        bundles.BUNDLE_TASK,
+        hours_records.HOURS_RECORD_TASK,
+        exports.EXPORT_TASK,
+    ]
+    assert all(isinstance(import_string(path), Task) for path in paths)

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from academy.models import QualificationLevel
-from enrollments.services.certificates import default_cycle
+from enrollments.selectors.certificates import default_cycle
 from tests.factories import TraineeProfileFactory, trainee
 
 

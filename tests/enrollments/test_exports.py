@@ -2,6 +2,7 @@ import csv
 import io
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -201,11 +202,47 @@ def test_large_export_becomes_a_job(
     assert response.status_code == 302
     job = AttendanceExport.objects.get()
     # The immediate backend ran the task once the request's transaction committed.
-    assert job.status == AttendanceExport.Status.DONE
+    assert job.job_status == AttendanceExport.JobStatus.DONE
     assert job.row_count == 6
+    assert job.last_enqueued_at is not None
     download = client.get(reverse("attendance_admin:download", args=[job.pk]))
     rows = read_csv(b"".join(download.streaming_content))
     assert len(rows) == 7
+
+
+def test_a_large_export_still_redirects_when_the_broker_refuses_the_job(
+    client, admin_user, records, settings, django_capture_on_commit_callbacks
+):
+    settings.ATTENDANCE_EXPORT_ASYNC_ROWS = 3
+    client.force_login(admin_user)
+
+    with (
+        mock.patch("enrollments.tasks.attendance_export_run_task") as task,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        task.enqueue.side_effect = ConnectionError("Redis away")
+        response = client.get(reverse("attendance_admin:export"), {"format": "csv"})
+
+    assert response.status_code == 302
+    job = AttendanceExport.objects.get()
+    task.enqueue.assert_called_once_with(export_id=job.pk)
+    assert job.job_status == AttendanceExport.JobStatus.PENDING
+    assert job.last_enqueued_at is None
+
+
+def test_a_failed_export_keeps_its_error(admin_user, records):
+    job = attendance_export_request(user=admin_user, export_format="csv", language="en", filters={})
+
+    with mock.patch(
+        "enrollments.services.exports.attendance_export_file_write",
+        side_effect=OSError("disk full"),
+    ):
+        attendance_export_run(export_id=job.pk)
+
+    job.refresh_from_db()
+    assert job.job_status == AttendanceExport.JobStatus.FAILED
+    assert (job.error, job.attempts) == ("OSError: disk full", 1)
+    assert job.started_at is not None and job.finished_at is not None
 
 
 def test_job_belongs_to_its_requester(client, admin_user, records):
@@ -227,7 +264,7 @@ def test_job_runs_once(admin_user, records, django_capture_on_commit_callbacks):
             filters={"session_id": records.pk, "date_from": date(2026, 10, 1)},
         )
     job.refresh_from_db()
-    assert job.status == AttendanceExport.Status.DONE
+    assert job.job_status == AttendanceExport.JobStatus.DONE
     name = job.file.name
 
     attendance_export_run(export_id=job.pk)

@@ -44,11 +44,13 @@ def test_export_job_runs_in_an_rq_worker():
             user=admin, export_format="csv", language="zh-hans", filters={"course_id": course.pk}
         )
         assert queue.count == 1
-        assert AttendanceExport.objects.get(pk=job.pk).status == AttendanceExport.Status.PENDING
+        queued = AttendanceExport.objects.get(pk=job.pk)
+        assert queued.job_status == AttendanceExport.JobStatus.PENDING
+        assert queued.last_enqueued_at is not None
         SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
 
     job.refresh_from_db()
-    assert job.status == AttendanceExport.Status.DONE
+    assert job.job_status == AttendanceExport.JobStatus.DONE
     assert job.row_count == 2
     raw = job.file.open("rb").read()
     assert raw.startswith(b"\xef\xbb\xbf")

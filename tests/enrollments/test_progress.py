@@ -1,6 +1,7 @@
 import threading
 from datetime import timedelta
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,6 @@ from enrollments.services.progress import (
     lesson_progress_start,
     lesson_time_cap_seconds,
 )
-from enrollments.signals import enrollment_completed
 from tests import factories
 from tests.enrollments import factories as ef
 
@@ -132,18 +132,12 @@ def test_done_credits_the_lessons_hours_once_and_completes_the_course(
     trainee, enrollment, lesson = enrolled
     progress = lesson_progress_start(lesson=lesson, user=trainee)
     LessonProgress.objects.filter(pk=progress.pk).update(seconds_on_task=10 * 60)
-    received = []
-
-    def listener(sender, enrollment_id, **kwargs):
-        received.append(enrollment_id)
-
-    enrollment_completed.connect(listener)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            lesson_progress_complete(lesson=lesson, user=trainee)
-            lesson_progress_complete(lesson=lesson, user=trainee)
-    finally:
-        enrollment_completed.disconnect(listener)
+    with (
+        mock.patch("enrollments.services.completion.certificate_request") as request,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        lesson_progress_complete(lesson=lesson, user=trainee)
+        lesson_progress_complete(lesson=lesson, user=trainee)
 
     entry = HourEntry.objects.get()
     assert entry.source == HourEntry.Source.ONLINE_LESSON
@@ -152,7 +146,7 @@ def test_done_credits_the_lessons_hours_once_and_completes_the_course(
     assert entry.recorded_by == trainee
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.COMPLETED
-    assert received == [enrollment.pk]
+    request.assert_called_once_with(enrollment_id=enrollment.pk)
 
 
 def test_ledger_refuses_a_second_online_credit_for_the_same_lesson(enrolled):
@@ -195,11 +189,6 @@ def test_completion_happens_once_when_two_events_race():
     course = ef.course()
     trainee = factories.trainee()
     enrollment = ef.enrollment(trainee, course)
-    received = []
-
-    def listener(sender, enrollment_id, **kwargs):
-        received.append(enrollment_id)
-
     barrier = threading.Barrier(2)
     results = []
 
@@ -210,18 +199,15 @@ def test_completion_happens_once_when_two_events_race():
         finally:
             connection.close()
 
-    enrollment_completed.connect(listener)
-    try:
+    with mock.patch("enrollments.services.completion.certificate_request") as request:
         threads = [threading.Thread(target=worker) for _ in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-    finally:
-        enrollment_completed.disconnect(listener)
 
     assert sorted(results) == [False, True]
-    assert received == [enrollment.pk]
+    request.assert_called_once_with(enrollment_id=enrollment.pk)
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.COMPLETED
 

@@ -127,7 +127,7 @@ def export_download(request, export_id: int):
     content_type = XLSX_CONTENT_TYPE if job.format == "xlsx" else "text/csv; charset=utf-8"
     return private_file_response(
         job.file,
-        allowed=job.status == AttendanceExport.Status.DONE,
+        allowed=job.is_done,
         filename=f"attendance-{job.pk}.{job.format}",
         content_type=content_type,
     )

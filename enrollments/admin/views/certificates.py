@@ -7,16 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from academy.access import administrator_required, private_file_response
+from academy.errors import RuleViolation
 from enrollments.forms.certificates import BundleForm, HoursRecordRequestForm, RevokeForm
 from enrollments.models import Certificate, CertificateBundle, HoursRecord
 from enrollments.selectors.certificates import certificate_bundles, certificate_events
-from enrollments.services.certificates import (
-    CertificateError,
-    certificate_bundle_request,
-    certificate_reissue,
-    certificate_revoke,
-    hours_record_request,
-)
+from enrollments.services.certificates.bundles import certificate_bundle_request
+from enrollments.services.certificates.hours_records import hours_record_request
+from enrollments.services.certificates.lifecycle import certificate_reissue, certificate_revoke
 
 
 @administrator_required
@@ -47,8 +44,8 @@ def revoke(request, certificate_id):
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
             )
-        except CertificateError as error:
-            messages.error(request, str(error))
+        except RuleViolation as error:
+            messages.error(request, error.text)
         else:
             messages.success(request, _("The certificate is revoked."))
     else:
@@ -61,8 +58,8 @@ def revoke(request, certificate_id):
 def reissue(request, certificate_id):
     try:
         certificate_reissue(certificate_id=certificate_id, actor=request.user)
-    except CertificateError as error:
-        messages.error(request, str(error))
+    except RuleViolation as error:
+        messages.error(request, error.text)
     else:
         messages.success(request, _("A new PDF with the same serial number is being prepared."))
     return redirect("certificates_admin:detail", certificate_id)
@@ -91,8 +88,8 @@ def bundles(request):
                 issued_from=form.cleaned_data["issued_from"],
                 issued_until=form.cleaned_data["issued_until"],
             )
-        except CertificateError as error:
-            form.add_error(None, str(error))
+        except RuleViolation as error:
+            form.add_error(None, error.text)
         else:
             messages.success(request, _("The ZIP file is being built."))
             return redirect("certificates_admin:bundles")
@@ -108,7 +105,7 @@ def bundle_download(request, bundle_id):
     bundle = get_object_or_404(CertificateBundle, pk=bundle_id)
     return private_file_response(
         bundle.file,
-        allowed=bundle.status == CertificateBundle.Status.READY,
+        allowed=bundle.is_done,
         filename=bundle.file.name.rsplit("/", 1)[-1],
         content_type="application/zip",
     )
@@ -126,8 +123,8 @@ def hours_records(request, user_id):
                 period_start=form.cleaned_data["period_start"],
                 period_end=form.cleaned_data["period_end"],
             )
-        except CertificateError as error:
-            form.add_error(None, str(error))
+        except RuleViolation as error:
+            form.add_error(None, error.text)
         else:
             messages.success(request, _("The hours record is being prepared."))
             return redirect("certificates_admin:hours_records", user_id)
@@ -147,7 +144,7 @@ def hours_record_download(request, record_id):
     record = get_object_or_404(HoursRecord, pk=record_id)
     return private_file_response(
         record.pdf,
-        allowed=record.status == HoursRecord.Status.ISSUED,
+        allowed=record.is_done,
         filename=f"hours-{record.period_start}-{record.period_end}.pdf",
         content_type="application/pdf",
     )

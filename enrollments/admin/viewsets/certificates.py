@@ -13,6 +13,9 @@ from enrollments.models import Certificate, CertificateTemplate
 
 class CertificateFilterSet(WagtailFilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Certificate.Status.choices)
+    job_status = django_filters.ChoiceFilter(
+        label=_("Job status"), choices=Certificate.JobStatus.choices
+    )
     course = django_filters.ModelChoiceFilter(
         label=_("Course"),
         field_name="enrollment__course",
@@ -28,7 +31,7 @@ class CertificateFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Certificate
-        fields = ["status"]
+        fields = ["status", "job_status"]
 
     def filter_track(self, queryset, name, value):
         from courses.models import CurriculumPage
@@ -66,6 +69,7 @@ class CertificateViewSet(ModelViewSet):
             Column("course_title", label=_("Course")),
             Column("hours", label=_("Class-hours")),
             Column("status", label=_("Status"), accessor="get_status_display"),
+            Column("job_status", label=_("Job status"), accessor="get_job_status_display"),
             Column("issued_at", label=_("Issued")),
         ]
 

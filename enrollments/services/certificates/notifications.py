@@ -1,0 +1,37 @@
+"""Telling the trainee that a certificate is ready."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from enrollments.models import Certificate
+from enrollments.selectors.certificates import absolute_url, certificate_verification_url
+
+
+def certificate_issued_notify(*, certificate_id: int, reissued: bool) -> None:
+    """E-mail the holder that the certificate (or its new PDF) can be downloaded."""
+    certificate = Certificate.objects.select_related("enrollment__user").get(pk=certificate_id)
+    user = certificate.enrollment.user
+    if not user.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = (
+            _("Your certificate for %(course)s has been re-issued")
+            if reissued
+            else _("Your certificate for %(course)s is ready")
+        ) % {"course": certificate.course_title}
+        body = _(
+            "Dear %(name)s,\n\n"
+            "your completion certificate for %(course)s (serial number %(serial)s) is ready. "
+            "Download it from your certificates page:\n%(mine)s\n\n"
+            "Anyone can check it at:\n%(verify)s\n"
+        ) % {
+            "name": certificate.holder_name,
+            "course": certificate.course_title,
+            "serial": certificate.serial_number,
+            "mine": absolute_url(reverse("certificates:mine")),
+            "verify": certificate_verification_url(certificate=certificate),
+        }
+    send_mail(subject, body, None, [user.email])

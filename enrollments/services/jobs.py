@@ -1,0 +1,76 @@
+"""Queueing background jobs, and how a job that failed is tried again.
+
+A service creates the job's row in its own transaction and calls
+``job_enqueue_on_commit``; the task is found by its dotted path, so services never
+import ``enrollments.tasks`` (which imports them).
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from academy.errors import RuleViolation
+from enrollments.models import BackgroundJob
+
+logger = logging.getLogger(__name__)
+
+
+def job_enqueue(
+    *, job: BackgroundJob, task_path: str, run_after: datetime | None = None, **kwargs
+) -> bool:
+    """Queue the task now; stamp ``last_enqueued_at`` only once the backend accepted it.
+
+    A broker error is logged and returns False: the row stays as it was, for the
+    sweep to queue again.
+    """
+    task = import_string(task_path)
+    if run_after is not None:
+        task = task.using(run_after=run_after)
+    try:
+        task.enqueue(**kwargs)
+    except Exception:
+        logger.exception("Could not queue %s for %s %s", task_path, job._meta.label, job.pk)
+        return False
+    job.last_enqueued_at = timezone.now()
+    type(job).objects.filter(pk=job.pk).update(last_enqueued_at=job.last_enqueued_at)
+    return True
+
+
+def job_enqueue_on_commit(*, job: BackgroundJob, task_path: str, **kwargs) -> None:
+    """Queue the task for ``job`` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(partial(job_enqueue, job=job, task_path=task_path, **kwargs))
+
+
+@dataclass(frozen=True)
+class FailureOutcome:
+    """What a failed attempt leaves: the count so far and, when it is retried, after how long."""
+
+    attempts: int
+    retry_after: timedelta | None
+    job: BackgroundJob | None = None
+
+
+def job_max_attempts() -> int:
+    return settings.CERTIFICATE_MAX_ATTEMPTS
+
+
+def job_retry_delay(*, attempts: int) -> timedelta:
+    """Backoff before the next try after ``attempts`` failures."""
+    steps = settings.CERTIFICATE_RETRY_BACKOFF_SECONDS
+    return timedelta(seconds=steps[min(attempts, len(steps)) - 1] if steps else 0)
+
+
+def job_failure_outcome(*, job: BackgroundJob, error: BaseException) -> FailureOutcome:
+    """Try again after a backoff, unless attempts ran out or a rule refused the job."""
+    attempts = job.attempts
+    if attempts >= job_max_attempts() or isinstance(error, RuleViolation):
+        return FailureOutcome(attempts=attempts, retry_after=None, job=job)
+    return FailureOutcome(
+        attempts=attempts, retry_after=job_retry_delay(attempts=attempts), job=job
+    )
