@@ -94,7 +94,7 @@ def peak_kib(export_format: str, course_id: int) -> tuple[int, int]:
     with tempfile.TemporaryFile() as output:
         tracemalloc.start()
         written = attendance_export_file_write(
-            output,
+            output=output,
             export_format=export_format,
             language="zh-hans",
             filters={"course_id": course_id},

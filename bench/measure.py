@@ -159,7 +159,7 @@ def export(rows: int, export_format: str) -> dict:
                         written += bytes(block).count(b"\n")
         else:
             written = attendance_export_file_write(
-                output, export_format=export_format, language="zh-hans", filters=filters
+                output=output, export_format=export_format, language="zh-hans", filters=filters
             )
         seconds = time.perf_counter() - started
         size = output.seek(0, os.SEEK_END)

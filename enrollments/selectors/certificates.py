@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db.models import Max, Min, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
+from wagtail.models import Site
 
+from academy.models import AcademySettings, User
 from academy.roles import is_administrator
 from enrollments.documents.certificate import HoursRecordLine
 from enrollments.models import (
@@ -22,27 +24,23 @@ from enrollments.models import (
 from enrollments.selectors.hours import ce_policy_and_cycle
 
 
-def absolute_url(path: str) -> str:
+def absolute_url(*, path: str) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def certificate_verification_url(*, certificate: Certificate) -> str:
     return absolute_url(
-        reverse("certificates:verify", kwargs={"code": certificate.verification_code})
+        path=reverse("certificates:verify", kwargs={"code": certificate.verification_code})
     )
 
 
 def hours_record_verification_url(*, record: HoursRecord) -> str:
     return absolute_url(
-        reverse("certificates:hours_verify", kwargs={"code": record.verification_code})
+        path=reverse("certificates:hours_verify", kwargs={"code": record.verification_code})
     )
 
 
 def academy_name() -> str:
-    from wagtail.models import Site
-
-    from academy.models import AcademySettings
-
     site = Site.objects.filter(is_default_site=True).first()
     if site is not None:
         return AcademySettings.for_site(site).academy_name
@@ -60,7 +58,7 @@ def enrollment_hours(*, enrollment: Enrollment) -> Decimal:
     return total or Decimal("0")
 
 
-def mask_name(name: str) -> str:
+def mask_name(*, name: str) -> str:
     """李晓明 → 李*明, 欧阳晓燕 → 欧**燕, 王五 → 王*; Latin names keep each word's first letter."""
     name = name.strip()
     if not name:
@@ -74,7 +72,7 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def certificate_list_for_user(*, user) -> QuerySet[Certificate]:
+def certificate_list_for_user(*, user: User) -> QuerySet[Certificate]:
     """The trainee's own certificates that can be shown or downloaded, newest first."""
     if not user.is_authenticated:
         return Certificate.objects.none()
@@ -124,7 +122,7 @@ def certificate_for_verification_by_serial(*, serial_number: str) -> Certificate
     return Certificate.objects.filter(serial_number=serial_number).filter(version__gt=0).first()
 
 
-def certificate_get_for_download(*, user, certificate_id: int) -> Certificate | None:
+def certificate_get_for_download(*, user: User, certificate_id: int) -> Certificate | None:
     """The certificate's PDF, only for its holder or an administrator; None otherwise."""
     if not user.is_authenticated:
         return None
@@ -154,7 +152,7 @@ def certificate_bundle_certificates(*, bundle: CertificateBundle) -> QuerySet[Ce
     return certificates.order_by("serial_number")
 
 
-def default_cycle(*, user, today: date | None = None) -> tuple[date, date]:
+def default_cycle(*, user: User, today: date | None = None) -> tuple[date, date]:
     """The trainee's current continuing-education cycle, else the three years up to today."""
     today = today or timezone.localdate()
     _policy, cycle = ce_policy_and_cycle(user=user, today=today)
@@ -167,7 +165,9 @@ def default_cycle(*, user, today: date | None = None) -> tuple[date, date]:
     return start, today
 
 
-def hours_record_lines(*, user, period_start: date, period_end: date) -> list[HoursRecordLine]:
+def hours_record_lines(
+    *, user: User, period_start: date, period_end: date
+) -> list[HoursRecordLine]:
     """Hours from the ledger in the period, one line per course (others by source)."""
     rows = (
         HourEntry.objects.filter(user=user, date__gte=period_start, date__lte=period_end)
@@ -186,11 +186,11 @@ def hours_record_lines(*, user, period_start: date, period_end: date) -> list[Ho
     return lines
 
 
-def hours_record_list_for_user(*, user) -> QuerySet[HoursRecord]:
+def hours_record_list_for_user(*, user: User) -> QuerySet[HoursRecord]:
     return HoursRecord.objects.filter(user=user).order_by("-created_at", "-pk")
 
 
-def hours_record_get_for_download(*, user, record_id: int) -> HoursRecord | None:
+def hours_record_get_for_download(*, user: User, record_id: int) -> HoursRecord | None:
     if not user.is_authenticated:
         return None
     records = HoursRecord.objects.filter(job_status=HoursRecord.JobStatus.DONE).exclude(pdf="")

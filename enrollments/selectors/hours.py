@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from academy.models import TraineeProfile, User
@@ -149,3 +149,44 @@ def hour_entry_list(*, user: User) -> QuerySet[HourEntry]:
 def external_training_list_for_user(*, user: User) -> QuerySet[ExternalTraining]:
     """A trainee's external training submissions, newest first."""
     return ExternalTraining.objects.filter(user=user).order_by("-submitted_at", "-pk")
+
+
+def _source_sum(source: str) -> Sum:
+    return Sum(
+        Case(
+            When(hour_entries__source=source, then=F("hour_entries__hours")),
+            default=Value(0),
+            output_field=DecimalField(max_digits=8, decimal_places=1),
+        )
+    )
+
+
+def hours_summary_rows(
+    *, date_from: date, date_to: date, organization_id: int | None = None
+) -> QuerySet:
+    """One row per trainee with hours in the period: by source and in total."""
+    in_period = Q(hour_entries__date__gte=date_from, hour_entries__date__lte=date_to)
+    users = User.objects.filter(in_period)
+    if organization_id:
+        users = users.filter(trainee_profile__organization_id=organization_id)
+    return (
+        users.values("pk", "full_name", "phone", "trainee_profile__organization__name")
+        .annotate(
+            online=_source_sum(HourEntry.Source.ONLINE_LESSON),
+            classroom=_source_sum(HourEntry.Source.CLASSROOM_SESSION),
+            external=_source_sum(HourEntry.Source.EXTERNAL_TRAINING),
+            adjustment=_source_sum(HourEntry.Source.ADJUSTMENT),
+            total=Sum("hour_entries__hours"),
+        )
+        .order_by("trainee_profile__organization__name", "full_name", "pk")
+        .values_list(
+            "full_name",
+            "phone",
+            "trainee_profile__organization__name",
+            "online",
+            "classroom",
+            "external",
+            "adjustment",
+            "total",
+        )
+    )

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.errors import RuleViolation
+from academy.models import User
 from courses.models import ClassSession
 from enrollments.models import Attendance, AttendanceRule, CheckinCodeAttempt, Enrollment
 from enrollments.selectors.attendance import attendance_rule_get, session_open_for_checkin_list
@@ -156,7 +157,7 @@ def checkin_verify_code(
 
 
 def checkin_session_for_code(
-    *, user, code: str, now: datetime, rule: AttendanceRule
+    *, user: User, code: str, now: datetime, rule: AttendanceRule
 ) -> ClassSession:
     """The open session whose current code was typed, preferring sessions of courses the
     trainee is enrolled in; refuse an expired code of an open session, and anything else."""
@@ -183,7 +184,7 @@ def _code_attempt_window_open(attempt: CheckinCodeAttempt, now: datetime) -> boo
     return attempt.failures > 0 and now < attempt.window_started_at + window
 
 
-def _checkin_code_limited(*, user, now: datetime, verify: Callable[[], T]) -> T:
+def _checkin_code_limited(*, user: User, now: datetime, verify: Callable[[], T]) -> T:
     """Run ``verify`` for a typed code unless the trainee has typed too many wrong codes
     in the window, and count its refusal as one more wrong code.
 
@@ -212,7 +213,7 @@ def _checkin_code_limited(*, user, now: datetime, verify: Callable[[], T]) -> T:
 
 
 def _checkin_mark(
-    *, session: ClassSession, user, method: str, now: datetime, rule: AttendanceRule
+    *, session: ClassSession, user: User, method: str, now: datetime, rule: AttendanceRule
 ) -> Attendance:
     if session.attendance_locked_at is not None:
         raise RuleViolation(_("Attendance for this session is closed."), code="locked")
@@ -261,7 +262,7 @@ def _checkin_mark(
 def checkin_record(
     *,
     session: ClassSession,
-    user,
+    user: User,
     token: str = "",
     code: str = "",
     now: datetime | None = None,
@@ -290,7 +291,7 @@ def checkin_record(
     return _checkin_mark(session=session, user=user, method=method, now=now, rule=rule)
 
 
-def checkin_by_code_record(*, user, code: str, now: datetime | None = None) -> Attendance:
+def checkin_by_code_record(*, user: User, code: str, now: datetime | None = None) -> Attendance:
     """Mark a logged-in trainee present from a code typed without a session: the open
     session the code belongs to. Refused as ``checkin_record`` refuses a typed code."""
     now = now or timezone.now()
@@ -305,7 +306,9 @@ def checkin_by_code_record(*, user, code: str, now: datetime | None = None) -> A
     )
 
 
-def checkout_record(*, session: ClassSession, user, now: datetime | None = None) -> Attendance:
+def checkout_record(
+    *, session: ClassSession, user: User, now: datetime | None = None
+) -> Attendance:
     """Record when a checked-in trainee leaves; before the end less the grace time it is
     leaving early."""
     now = now or timezone.now()

@@ -3,22 +3,24 @@
 import logging
 import tempfile
 from datetime import date
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Case, DecimalField, F, Q, Sum, Value, When
 from django.utils import timezone
 
+from academy.models import User
 from academy.roles import is_administrator
 from enrollments.documents.spreadsheets import (
     attendance_csv_write,
     attendance_xlsx_write,
     hours_summary_xlsx_write,
 )
-from enrollments.models import AttendanceExport, HourEntry
+from enrollments.models import AttendanceExport
 from enrollments.selectors.attendance import attendance_export_rows, attendance_filtered
+from enrollments.selectors.hours import hours_summary_rows
 from enrollments.services.jobs import job_enqueue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -35,7 +37,7 @@ FILTER_KEYS = (
 )
 
 
-def export_filters_to_json(filters: dict) -> dict:
+def export_filters_to_json(*, filters: dict) -> dict:
     return {
         key: value.isoformat() if isinstance(value, date) else value
         for key, value in filters.items()
@@ -43,7 +45,7 @@ def export_filters_to_json(filters: dict) -> dict:
     }
 
 
-def export_filters_from_json(data: dict) -> dict:
+def export_filters_from_json(*, data: dict) -> dict:
     filters = {}
     for key, value in data.items():
         if key not in FILTER_KEYS:
@@ -56,7 +58,9 @@ def attendance_export_async_threshold() -> int:
     return getattr(settings, "ATTENDANCE_EXPORT_ASYNC_ROWS", 20000)
 
 
-def attendance_export_file_write(output, *, export_format: str, language: str, filters: dict):
+def attendance_export_file_write(
+    *, output: BinaryIO, export_format: str, language: str, filters: dict
+) -> int:
     """Write the export to a binary file object; the one writer the admin, the job and the
     command share. Returns the number of rows."""
     values = attendance_export_rows(**filters)
@@ -72,7 +76,7 @@ def attendance_export_needs_job(*, filters: dict) -> bool:
 
 
 def attendance_export_request(
-    *, user, export_format: str, language: str, filters: dict
+    *, user: User, export_format: str, language: str, filters: dict
 ) -> AttendanceExport:
     """Create an export job and run it in the background once this transaction commits."""
     if not is_administrator(user):
@@ -82,7 +86,7 @@ def attendance_export_request(
             requested_by=user,
             format=export_format,
             language=language,
-            filters=export_filters_to_json(filters),
+            filters=export_filters_to_json(filters=filters),
         )
         job_enqueue_on_commit(job=export, task_path=EXPORT_TASK, export_id=export.pk)
     return export
@@ -103,10 +107,10 @@ def attendance_export_run(*, export_id: int) -> None:
     try:
         with tempfile.TemporaryFile() as output:
             row_count = attendance_export_file_write(
-                output,
+                output=output,
                 export_format=export.format,
                 language=export.language,
-                filters=export_filters_from_json(export.filters),
+                filters=export_filters_from_json(data=export.filters),
             )
             output.seek(0)
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
@@ -121,49 +125,13 @@ def attendance_export_run(*, export_id: int) -> None:
     export.mark_done("row_count", "file")
 
 
-def _source_sum(source: str):
-    return Sum(
-        Case(
-            When(hour_entries__source=source, then=F("hour_entries__hours")),
-            default=Value(0),
-            output_field=DecimalField(max_digits=8, decimal_places=1),
-        )
-    )
-
-
-def hours_summary_rows(*, date_from: date, date_to: date, organization_id: int | None = None):
-    """One row per trainee with hours in the period: by source and in total."""
-    from django.contrib.auth import get_user_model
-
-    in_period = Q(hour_entries__date__gte=date_from, hour_entries__date__lte=date_to)
-    users = get_user_model().objects.filter(in_period)
-    if organization_id:
-        users = users.filter(trainee_profile__organization_id=organization_id)
-    return (
-        users.values("pk", "full_name", "phone", "trainee_profile__organization__name")
-        .annotate(
-            online=_source_sum(HourEntry.Source.ONLINE_LESSON),
-            classroom=_source_sum(HourEntry.Source.CLASSROOM_SESSION),
-            external=_source_sum(HourEntry.Source.EXTERNAL_TRAINING),
-            adjustment=_source_sum(HourEntry.Source.ADJUSTMENT),
-            total=Sum("hour_entries__hours"),
-        )
-        .order_by("trainee_profile__organization__name", "full_name", "pk")
-        .values_list(
-            "full_name",
-            "phone",
-            "trainee_profile__organization__name",
-            "online",
-            "classroom",
-            "external",
-            "adjustment",
-            "total",
-        )
-    )
-
-
 def hours_summary_file_write(
-    output, *, language: str, date_from: date, date_to: date, organization_id: int | None = None
+    *,
+    output: BinaryIO,
+    language: str,
+    date_from: date,
+    date_to: date,
+    organization_id: int | None = None,
 ) -> int:
     return hours_summary_xlsx_write(
         output,

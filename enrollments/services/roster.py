@@ -36,7 +36,7 @@ HEADER_ALIASES = {
 }
 
 
-def column_label(column: str) -> str:
+def column_label(*, column: str) -> str:
     return {
         "full_name": _("full name"),
         "phone": _("mobile phone"),
@@ -161,7 +161,8 @@ def roster_check(*, sheet: RosterSheet) -> RosterReport:
             report.problems.append(
                 RosterProblem(
                     row=1,
-                    message=_("Missing column: %(column)s.") % {"column": column_label(column)},
+                    message=_("Missing column: %(column)s.")
+                    % {"column": column_label(column=column)},
                 )
             )
 

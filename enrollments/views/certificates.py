@@ -26,7 +26,7 @@ from enrollments.services.certificates.hours_records import hours_record_request
 def _verification_context(certificate):
     return {
         "certificate": certificate,
-        "masked_name": mask_name(certificate.holder_name),
+        "masked_name": mask_name(name=certificate.holder_name),
         "search_form": VerifySearchForm(),
     }
 
@@ -137,5 +137,5 @@ def hours_record_verify(request, code):
     return render(
         request,
         "enrollments/certificates/hours_verify.html",
-        {"record": record, "masked_name": mask_name(record.holder_name)},
+        {"record": record, "masked_name": mask_name(name=record.holder_name)},
     )

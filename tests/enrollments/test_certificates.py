@@ -470,10 +470,10 @@ def test_admin_can_manage_certificates_and_trainees_cannot(client, admin_user, t
 
 
 def test_mask_name():
-    assert mask_name("李晓明") == "李*明"
-    assert mask_name("欧阳晓燕") == "欧**燕"
-    assert mask_name("王五") == "王*"
-    assert mask_name("Anna Li") == "A*** L*"
+    assert mask_name(name="李晓明") == "李*明"
+    assert mask_name(name="欧阳晓燕") == "欧**燕"
+    assert mask_name(name="王五") == "王*"
+    assert mask_name(name="Anna Li") == "A*** L*"
 
 
 def test_seeded_demo_has_an_issued_certificate_with_its_pdf():

@@ -103,7 +103,7 @@ def export(request):
             return response
         output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         attendance_export_file_write(
-            output, export_format=export_format, language=language, filters=filters
+            output=output, export_format=export_format, language=language, filters=filters
         )
         output.seek(0)
         return FileResponse(
@@ -140,7 +140,7 @@ def hours_summary(request):
         data = form.cleaned_data
         output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         hours_summary_file_write(
-            output,
+            output=output,
             language=get_language(),
             date_from=data["date_from"],
             date_to=data["date_to"],

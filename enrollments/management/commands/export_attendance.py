@@ -43,7 +43,7 @@ class Command(BaseCommand):
         }
         with open(options["output"], "wb") as output:
             rows = attendance_export_file_write(
-                output,
+                output=output,
                 export_format=options["format"],
                 language=options["language"],
                 filters=filters,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.errors import RuleViolation
+from academy.models import User
 from enrollments.models import CertificateBundle
 from enrollments.selectors.certificates import certificate_bundle_certificates
 from enrollments.services.jobs import job_enqueue_on_commit
@@ -19,7 +20,7 @@ BUNDLE_TASK = "enrollments.tasks.certificate_bundle_task"
 
 def certificate_bundle_request(
     *,
-    actor,
+    actor: User,
     course_id: int | None = None,
     issued_from: date | None = None,
     issued_until: date | None = None,

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.errors import RuleViolation
-from academy.models import TraineeProfile
+from academy.models import TraineeProfile, User
 from enrollments.documents.certificate import HoursRecordContent, render_hours_record
 from enrollments.models import HoursRecord
 from enrollments.selectors.certificates import (
@@ -23,7 +23,11 @@ HOURS_RECORD_TASK = "enrollments.tasks.hours_record_task"
 
 
 def hours_record_request(
-    *, user, requested_by, period_start: date | None = None, period_end: date | None = None
+    *,
+    user: User,
+    requested_by: User,
+    period_start: date | None = None,
+    period_end: date | None = None,
 ) -> HoursRecord:
     if period_start is None or period_end is None:
         period_start, period_end = default_cycle(user=user)

@@ -5,11 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.errors import RuleViolation
+from academy.models import User
 from enrollments.models import Certificate, CertificateEvent
 from enrollments.services.certificates.issuing import certificate_enqueue_issue
 
 
-def certificate_revoke(*, certificate_id: int, actor, reason: str) -> Certificate:
+def certificate_revoke(*, certificate_id: int, actor: User, reason: str) -> Certificate:
     """Revoke an issued certificate; a re-issue still queued for it is dropped."""
     reason = reason.strip()
     if not reason:
@@ -34,7 +35,7 @@ def certificate_revoke(*, certificate_id: int, actor, reason: str) -> Certificat
     return certificate
 
 
-def certificate_reissue(*, certificate_id: int, actor, note: str = "") -> Certificate:
+def certificate_reissue(*, certificate_id: int, actor: User, note: str = "") -> Certificate:
     """Queue a new PDF with the same serial number; the earlier files and events stay."""
     with transaction.atomic():
         certificate = Certificate.objects.select_for_update().get(pk=certificate_id)

@@ -31,7 +31,7 @@ def certificate_issued_notify(*, certificate_id: int, reissued: bool) -> None:
             "name": certificate.holder_name,
             "course": certificate.course_title,
             "serial": certificate.serial_number,
-            "mine": absolute_url(reverse("certificates:mine")),
+            "mine": absolute_url(path=reverse("certificates:mine")),
             "verify": certificate_verification_url(certificate=certificate),
         }
     send_mail(subject, body, None, [user.email])
