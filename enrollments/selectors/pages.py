@@ -4,8 +4,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enrollments.models import Enrollment, LessonProgress
-from enrollments.services.progress import (
+from enrollments.selectors.progress import (
     BEAT_INTERVAL_SECONDS,
+    lesson_completion_refusal,
     lesson_time_cap_seconds,
 )
 
@@ -63,13 +64,12 @@ def lesson_page_progress_context(*, lesson, progress: LessonProgress | None) -> 
     """
     enrolled = progress is not None
     seconds = progress.seconds_on_task if progress else 0
-    needed = lesson.min_study_minutes * 60
     return {
         "lesson_progress": progress,
         "lesson_enrolled": enrolled,
         "lesson_minutes_on_task": seconds // 60,
         "lesson_min_minutes": lesson.min_study_minutes,
-        "lesson_can_complete": enrolled and seconds >= needed,
+        "lesson_can_complete": lesson_completion_refusal(lesson=lesson, progress=progress) is None,
         "lesson_time_cap_minutes": lesson_time_cap_seconds(lesson=lesson) // 60,
         "lesson_beat_interval": BEAT_INTERVAL_SECONDS,
         "lesson_beat_url": reverse("enrollments:lesson_beat", args=[lesson.pk]),
