@@ -246,13 +246,11 @@ class CoursePage(CourseTreePageMixin, Page):
         return user_teaches_page(user, self)
 
     def get_context(self, request, *args, **kwargs):
-        from enrollments.selectors.pages import course_page_enrollment_context
-
+        """The course; the visitor's enrolment comes from ``{% course_enrollment %}``."""
         from .selectors import course_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_page_context(course=self))
-        context.update(course_page_enrollment_context(course=self, user=request.user))
         return context
 
 
@@ -307,15 +305,11 @@ class LessonPage(CourseTreePageMixin, Page):
         return user_teaches_page(user, self)
 
     def get_context(self, request, *args, **kwargs):
-        from enrollments.selectors.pages import lesson_page_progress_context
-        from enrollments.services.progress import lesson_progress_start
-
+        """The lesson; the visitor's progress comes from ``{% lesson_progress %}``."""
         from .selectors import lesson_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_page_context(lesson=self))
-        progress = lesson_progress_start(lesson=self, user=request.user)
-        context.update(lesson_page_progress_context(lesson=self, progress=progress))
         return context
 
 
