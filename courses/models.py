@@ -14,6 +14,9 @@ from wagtail.search import index
 
 from academy.models import QualificationLevel
 
+# courses.permissions and courses.page_context import the models, so they are
+# imported where they are used.
+
 HOURS_FIELD = {"max_digits": 6, "decimal_places": 1, "validators": [MinValueValidator(0)]}
 
 
@@ -87,7 +90,7 @@ class CourseCatalogPage(CourseTreePageMixin, Page):
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import catalog_page_context
+        from .page_context import catalog_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(catalog_page_context(catalog=self, params=request.GET))
@@ -123,7 +126,7 @@ class CurriculumPage(CourseTreePageMixin, Page):
         verbose_name_plural = _("curricula")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import curriculum_page_context
+        from .page_context import curriculum_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(curriculum_page_context(curriculum=self))
@@ -247,7 +250,7 @@ class CoursePage(CourseTreePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         """The course; the visitor's enrolment comes from ``{% course_enrollment %}``."""
-        from .selectors import course_page_context
+        from .page_context import course_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_page_context(course=self))
@@ -306,7 +309,7 @@ class LessonPage(CourseTreePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         """The lesson; the visitor's progress comes from ``{% lesson_progress %}``."""
-        from .selectors import lesson_page_context
+        from .page_context import lesson_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_page_context(lesson=self))
