@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from academy.models import QualificationLevel
-from academy.roles import catalog_page_permissions_sync
 
 from .models import (
     ClassSession,
@@ -20,6 +19,7 @@ from .models import (
     LessonPage,
     Track,
 )
+from .roles import catalog_page_permissions_sync
 
 User = get_user_model()
 
