@@ -43,6 +43,7 @@ run: install translations cjk-font
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 check: install translations
 	$(BIN)/python manage.py check

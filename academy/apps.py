@@ -1,4 +1,5 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,18 +9,17 @@ class AcademyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
-
         post_migrate.connect(_sync_roles_after_migrate)
 
 
-def _sync_roles_after_migrate(sender, using="default", **kwargs):
-    from django.apps import apps
-
-    # post_migrate is sent once per app; act on the last one, when every app's
-    # permissions exist.
+def sent_for_last_app(sender) -> bool:
+    """True for the last app's post_migrate (it is sent once per app): all permissions exist."""
     with_models = [config for config in apps.get_app_configs() if config.models_module]
-    if sender is not with_models[-1]:
+    return sender is with_models[-1]
+
+
+def _sync_roles_after_migrate(sender, using="default", **kwargs):
+    if not sent_for_last_app(sender):
         return
     from .roles import roles_sync
 

@@ -1,11 +1,14 @@
 """The three roles and the permissions each one holds.
 
 Groups are created by a data migration; their permissions are (re)applied after
-every ``migrate`` so that models added by later migrations are covered too.
+every ``migrate`` so that models added by later migrations are covered too. The
+page permissions on the course catalogue are the courses app's part
+(``courses.roles``).
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 TRAINEE = "Trainee"
 TRAINER = "Trainer"
@@ -60,12 +63,6 @@ ROLE_PAGE_PERMISSIONS = {
     ADMINISTRATOR: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
 }
 
-# Page permissions granted at the course catalogue: trainers add and edit pages
-# below it, narrowed to the courses they teach by courses.permissions.
-ROLE_CATALOG_PAGE_PERMISSIONS = {
-    TRAINER: ["add_page", "change_page"],
-}
-
 # Collection permissions granted at the root collection.
 ROLE_COLLECTION_PERMISSIONS = {
     TRAINER: [
@@ -100,8 +97,6 @@ def _model_permissions(spec: dict[str, object]):
 @transaction.atomic
 def roles_sync() -> None:
     """Give each role group exactly the permissions listed above."""
-    from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
-
     root_page = Page.get_first_root_node()
     root_collection = Collection.get_first_root_node()
     for name in ROLE_NAMES:
@@ -116,7 +111,6 @@ def roles_sync() -> None:
                         content_type__app_label="wagtailcore", codename=codename
                     ),
                 )
-        catalog_page_permissions_grant(group=group)
         if root_collection is not None:
             for app_label, codename in ROLE_COLLECTION_PERMISSIONS.get(name, []):
                 GroupCollectionPermission.objects.get_or_create(
@@ -126,31 +120,6 @@ def roles_sync() -> None:
                         content_type__app_label=app_label, codename=codename
                     ),
                 )
-
-
-def catalog_page_permissions_grant(*, group: Group) -> None:
-    """Give the group its page permissions on every course catalogue page."""
-    from wagtail.models import GroupPagePermission
-
-    from courses.models import CourseCatalogPage
-
-    codenames = ROLE_CATALOG_PAGE_PERMISSIONS.get(group.name, [])
-    if not codenames:
-        return
-    permissions = Permission.objects.filter(
-        content_type__app_label="wagtailcore", codename__in=codenames
-    )
-    for catalog in CourseCatalogPage.objects.all():
-        for permission in permissions:
-            GroupPagePermission.objects.get_or_create(
-                group=group, page=catalog, permission=permission
-            )
-
-
-def catalog_page_permissions_sync() -> None:
-    """Grant the role page permissions on the catalogue; run when a catalogue page is made."""
-    for group in Group.objects.filter(name__in=ROLE_CATALOG_PAGE_PERMISSIONS):
-        catalog_page_permissions_grant(group=group)
 
 
 def user_has_role(user, role: str) -> bool:

@@ -38,7 +38,7 @@ class Rollback(Exception):
 
 
 def make_rows(count: int):
-    from academy.demo import seed_site
+    from cms_pages.demo import seed_site
     from courses.models import ClassSession, CourseCatalogPage, CoursePage, CurriculumPage
 
     seed_site()

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +35,8 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import home_page_context
+        # page_context imports this module.
+        from .page_context import home_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(home_page_context(home_page=self))
@@ -83,8 +85,6 @@ class NewsIndexPage(Page):
         verbose_name = _("news index page")
 
     def get_context(self, request, *args, **kwargs):
-        from django.core.paginator import Paginator
-
         context = super().get_context(request, *args, **kwargs)
         news = NewsPage.objects.live().child_of(self).order_by("-date", "-pk")
         context["news_pages"] = Paginator(news, 10).get_page(request.GET.get("page"))

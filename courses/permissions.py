@@ -6,9 +6,13 @@ narrows that to the courses whose ``trainers`` include the user, and to the
 lessons below them.
 """
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from wagtail.models import Page, PagePermissionTester
 
 from academy.roles import is_administrator
+
+from .models import CoursePage, CurriculumPage, LessonPage
 
 WRITE_ACTIONS = frozenset({"add", "change", "publish", "bulk_delete", "lock", "unlock"})
 
@@ -17,8 +21,6 @@ def trainer_course_paths(user) -> frozenset[str]:
     """Tree paths of the courses the user teaches, remembered on the user for the request."""
     cached = getattr(user, "_taught_course_paths", None)
     if cached is None:
-        from .models import CoursePage
-
         cached = frozenset(CoursePage.objects.filter(trainers=user).values_list("path", flat=True))
         user._taught_course_paths = cached
     return cached
@@ -54,11 +56,6 @@ def trainer_explorable_pages(*, pages, user):
     """Narrow an admin page listing to the courses a trainer teaches and what leads to them."""
     if not user.is_authenticated or user_manages_courses(user):
         return pages
-    from django.contrib.contenttypes.models import ContentType
-    from django.db.models import Q
-
-    from .models import CoursePage, CurriculumPage, LessonPage
-
     taught = trainer_course_paths(user)
     inside_taught = Q(pk__in=[])
     for path in taught:

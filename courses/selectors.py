@@ -1,6 +1,3 @@
-from collections.abc import Mapping
-from decimal import Decimal
-
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -13,9 +10,7 @@ from .models import (
     CourseCatalogPage,
     CoursePage,
     CurriculumPage,
-    DeliveryMode,
     LessonPage,
-    Track,
 )
 
 CATALOG_PAGE_SIZE = 20
@@ -42,7 +37,8 @@ def session_upcoming_list(*, limit: int, now=None):
     )
 
 
-def _parent_path(page: Page) -> str:
+def page_parent_path(page: Page) -> str:
+    """The tree path of the page's parent: finds it without loading the parent."""
     return page.path[: -Page.steplen] if page.path else ""
 
 
@@ -94,7 +90,7 @@ def course_search_paths(*, catalog: CourseCatalogPage, query: str) -> tuple[set[
 def _attach_curricula(courses, curricula: list[CurriculumPage]) -> None:
     by_path = {curriculum.path: curriculum for curriculum in curricula}
     for course in courses:
-        course.curriculum_page = by_path.get(_parent_path(course))
+        course.curriculum_page = by_path.get(page_parent_path(course))
 
 
 def catalog_course_page(
@@ -132,86 +128,12 @@ def catalog_course_page(
     return paginated
 
 
-def catalog_page_context(*, catalog: CourseCatalogPage, params: Mapping[str, str]) -> dict:
-    """The catalogue's filters (from the query string) and the matching courses."""
-    track = params.get("track", "")
-    track = track if track in Track.values else ""
-    delivery_mode = params.get("mode", "")
-    delivery_mode = delivery_mode if delivery_mode in DeliveryMode.values else ""
-    open_only = params.get("open") == "1"
-    upcoming_only = params.get("upcoming") == "1"
-    query = params.get("q", "").strip()[:200]
-    curricula = list(CurriculumPage.objects.live().public().child_of(catalog).order_by("path"))
-    courses = catalog_course_page(
-        catalog=catalog,
-        curricula=curricula,
-        track=track,
-        delivery_mode=delivery_mode,
-        open_only=open_only,
-        upcoming_only=upcoming_only,
-        query=query,
-        page_number=params.get("page", 1),
-    )
-    query_without_page = {
-        key: value
-        for key, value in (
-            ("track", track),
-            ("mode", delivery_mode),
-            ("open", "1" if open_only else ""),
-            ("upcoming", "1" if upcoming_only else ""),
-            ("q", query),
-        )
-        if value
-    }
-    return {
-        "curricula": curricula,
-        "courses": courses,
-        "filters": {
-            "track": track,
-            "mode": delivery_mode,
-            "open": open_only,
-            "upcoming": upcoming_only,
-            "q": query,
-        },
-        "filter_query": query_without_page,
-        "is_filtered": bool(query_without_page),
-        "track_choices": Track.choices,
-        "delivery_mode_choices": DeliveryMode.choices,
-    }
-
-
-def curriculum_page_context(*, curriculum: CurriculumPage) -> dict:
-    courses = list(course_card_queryset().child_of(curriculum))
-    for course in courses:
-        course.curriculum_page = curriculum
-    return {"courses": courses}
-
-
 def course_lesson_list(*, course: CoursePage) -> list[LessonPage]:
     return list(LessonPage.objects.live().public().child_of(course).order_by("sort_order", "path"))
 
 
 def course_session_list(*, course: CoursePage) -> list[ClassSession]:
     return list(course.sessions.select_related("trainer").order_by("starts_at", "pk"))
-
-
-def course_page_context(*, course: CoursePage, now=None) -> dict:
-    """Everything a course page shows, in a fixed number of queries."""
-    now = now or timezone.now()
-    lessons = course_lesson_list(course=course)
-    sessions = course_session_list(course=course)
-    return {
-        "curriculum": CurriculumPage.objects.filter(path=_parent_path(course)).first(),
-        "trainers": list(course.trainers.all()),
-        "lessons": lessons,
-        "sessions": sessions,
-        "upcoming_sessions": [session for session in sessions if session.ends_at >= now],
-        "past_sessions": [session for session in sessions if session.ends_at < now],
-        "lesson_hours": sum((lesson.class_hours for lesson in lessons), Decimal("0")),
-        "session_hours": sum((session.class_hours for session in sessions), Decimal("0")),
-        "required_lesson_count": sum(1 for lesson in lessons if lesson.is_required),
-        "enrollment_state": course.enrollment_state(now=now),
-    }
 
 
 def lesson_image_urls(*, lesson: LessonPage) -> dict[str, str]:
@@ -224,29 +146,6 @@ def lesson_image_urls(*, lesson: LessonPage) -> dict[str, str]:
     return {
         str(position): link.image.get_rendition(LESSON_IMAGE_FILTER).url
         for position, link in enumerate(links, start=1)
-    }
-
-
-def lesson_page_context(*, lesson: LessonPage) -> dict:
-    """Everything a lesson page shows, in a fixed number of queries."""
-    from .markdown import markdown_render
-
-    course = CoursePage.objects.filter(path=_parent_path(lesson)).first()
-    siblings = course_lesson_list(course=course) if course else []
-    position = next(
-        (index for index, sibling in enumerate(siblings) if sibling.pk == lesson.pk), None
-    )
-    previous_lesson = siblings[position - 1] if position else None
-    next_lesson = (
-        siblings[position + 1] if position is not None and position + 1 < len(siblings) else None
-    )
-    return {
-        "course": course,
-        "course_lessons": siblings,
-        "previous_lesson": previous_lesson,
-        "next_lesson": next_lesson,
-        "attachments": list(lesson.attachments.select_related("document")),
-        "body_html": markdown_render(lesson.body, images=lesson_image_urls(lesson=lesson)),
     }
 
 

@@ -1,9 +1,8 @@
 from wagtail import hooks
 
-from academy.roles import catalog_page_permissions_sync
-
 from .models import CourseCatalogPage
 from .permissions import trainer_explorable_pages
+from .roles import catalog_page_permissions_sync
 
 
 @hooks.register("after_create_page")

@@ -55,3 +55,19 @@ def register_attendance_menu_item():
 @hooks.register("register_admin_menu_item")
 def register_trainer_roll_call_menu_item():
     return menus.trainer_roll_call_menu_item()
+
+
+# Inside Wagtail's view-restriction check (an on_serve_page hook of order 0), so that
+# only a lesson actually shown to the visitor counts as opened.
+@hooks.register("on_serve_page", order=100)
+def record_lesson_opened(serve):
+    from courses.models import LessonPage
+
+    from .services.progress import lesson_progress_start
+
+    def serve_and_record(page, request, serve_args, serve_kwargs):
+        if isinstance(page, LessonPage):
+            lesson_progress_start(lesson=page, user=request.user)
+        return serve(page, request, serve_args, serve_kwargs)
+
+    return serve_and_record

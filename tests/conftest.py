@@ -90,6 +90,6 @@ def admin_user(db):
 
 @pytest.fixture
 def home_page(db):
-    from academy.demo import seed_site
+    from cms_pages.demo import seed_site
 
     return seed_site()

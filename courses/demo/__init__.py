@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from academy.models import QualificationLevel
-from academy.roles import catalog_page_permissions_sync
 from courses.models import (
     ClassSession,
     CourseCatalogPage,
@@ -29,6 +28,7 @@ from courses.models import (
     LessonPage,
     Track,
 )
+from courses.roles import catalog_page_permissions_sync
 
 User = get_user_model()
 
@@ -127,11 +127,8 @@ def _course_seed(curriculum, entry: dict, *, data: dict, people: dict, now) -> N
 
 @transaction.atomic
 def seed_courses():
-    from cms_pages.models import HomePage, HomePageFeaturedPage
-
     catalog = CourseCatalogPage.objects.first()
-    home = HomePage.objects.first()
-    if catalog is None or home is None:
+    if catalog is None:
         return
     catalog_page_permissions_sync()
     people = {
@@ -139,7 +136,6 @@ def seed_courses():
     }
     data = demo_curricula()
     now = timezone.now()
-    curricula = []
     for entry in data["curricula"]:
         curriculum, created = _publish_child(
             catalog,
@@ -154,11 +150,5 @@ def seed_courses():
         )
         if created:
             curriculum.save_revision().publish()
-        curricula.append(curriculum)
         for course_entry in entry["courses"]:
             _course_seed(curriculum, course_entry, data=data, people=people, now=now)
-
-    if not home.featured_pages.exists():
-        for position, curriculum in enumerate(curricula):
-            home.featured_pages.add(HomePageFeaturedPage(page=curriculum, sort_order=position))
-        home.save_revision().publish()

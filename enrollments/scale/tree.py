@@ -9,8 +9,8 @@ from django.db import connection
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
-from academy.demo import seed_site
 from academy.models import QualificationLevel
+from cms_pages.demo import seed_site
 from courses.demo import demo_lesson_text
 from courses.models import CourseCatalogPage, CoursePage, CurriculumPage, LessonPage
 

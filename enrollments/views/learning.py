@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from academy.errors import RuleViolation
 from enrollments.models import Enrollment
 from enrollments.selectors.dashboard import dashboard_context
+from enrollments.selectors.progress import lesson_completion_refusal
 from enrollments.services.enrollment import enrollment_enrol, enrollment_withdraw
 from enrollments.services.progress import lesson_progress_beat, lesson_progress_complete
 
@@ -94,7 +95,7 @@ def lesson_beat(request, lesson_id):
         {
             "seconds_on_task": progress.seconds_on_task,
             "minutes_on_task": progress.seconds_on_task // 60,
-            "can_complete": progress.seconds_on_task >= lesson.min_study_minutes * 60,
+            "can_complete": lesson_completion_refusal(lesson=lesson, progress=progress) is None,
             "completed": progress.completed_at is not None,
         }
     )

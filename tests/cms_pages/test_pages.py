@@ -4,7 +4,7 @@ from django.urls import reverse
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from academy.demo import seed_site
+from cms_pages.demo import seed_site
 from cms_pages.models import HomePage, NewsIndexPage, NewsPage, StandardPage
 from courses.models import CourseCatalogPage
 

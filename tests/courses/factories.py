@@ -15,13 +15,13 @@ from courses.models import (
     LessonPage,
     Track,
 )
+from courses.roles import catalog_page_permissions_sync
 
 _numbers = count(1)
 
 
 def catalog_page() -> CourseCatalogPage:
-    from academy.demo import seed_site
-    from academy.roles import catalog_page_permissions_sync
+    from cms_pages.demo import seed_site
 
     seed_site()
     catalog_page_permissions_sync()

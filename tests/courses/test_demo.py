@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 import courses.demo
-from academy.demo import seed_people, seed_site
+from academy.demo import seed_people
 from academy.models import QualificationLevel
+from cms_pages.demo import seed_site
 from cms_pages.models import HomePage
 from courses.demo import demo_curricula, demo_lesson_text, seed_courses
 from courses.models import (

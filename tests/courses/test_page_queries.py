@@ -8,8 +8,10 @@ from wagtail.documents import get_document_model
 from wagtail.images.tests.utils import get_test_image_file
 
 from courses.models import LessonAttachment, LessonImage
+from enrollments.models import LessonProgress
 from tests import factories as people
 from tests.courses import factories
+from tests.enrollments import factories as enrolment
 
 
 def count_queries(client, url) -> int:
@@ -60,3 +62,25 @@ def test_course_and_lesson_pages_issue_the_same_queries_for_5_and_50_children(cl
     assert response.content.decode().count('<img alt="图') == 50
     assert len(response.context["course_lessons"]) == 51
     assert len(client.get(course.url).context["sessions"]) == 50
+
+
+@pytest.mark.django_db
+def test_the_visitors_enrolment_and_progress_cost_a_fixed_number_of_queries(client):
+    course = factories.course(trainers=[people.trainer()], sessions=2)
+    lesson = factories.lesson(parent=course, min_study_minutes=10)
+    for _index in range(3):
+        enrolment.enrollment(people.trainee(), course)
+    counts = {"anonymous": (count_queries(client, course.url), count_queries(client, lesson.url))}
+    client.force_login(people.trainee())
+    counts["not enrolled"] = (count_queries(client, course.url), count_queries(client, lesson.url))
+    trainee = people.trainee()
+    enrolment.enrollment(trainee, course)
+    client.force_login(trainee)
+    counts["enrolled"] = (count_queries(client, course.url), count_queries(client, lesson.url))
+
+    assert LessonProgress.objects.filter(enrollment__user=trainee, lesson=lesson).exists()
+    # (course page, lesson page) at most, with the visitor's part from enrollments' tags.
+    limits = {"anonymous": (16, 15), "not enrolled": (21, 21), "enrolled": (21, 22)}
+    for visitor, (course_queries, lesson_queries) in counts.items():
+        assert course_queries <= limits[visitor][0], counts
+        assert lesson_queries <= limits[visitor][1], counts

@@ -14,7 +14,7 @@ _sequence = count(1)
 
 
 def curriculum():
-    from academy.demo import seed_site
+    from cms_pages.demo import seed_site
     from courses.models import CourseCatalogPage
 
     seed_site()

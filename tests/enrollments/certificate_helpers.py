@@ -10,7 +10,7 @@ from tests import factories
 
 
 def curriculum(*, code="n", track=Track.NEWCOMER, slug=None):
-    from academy.demo import seed_site
+    from cms_pages.demo import seed_site
 
     seed_site()
     catalog = CourseCatalogPage.objects.get()

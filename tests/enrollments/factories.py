@@ -18,7 +18,7 @@ def curriculum():
     existing = CurriculumPage.objects.filter(code="test").first()
     if existing:
         return existing
-    from academy.demo import seed_site
+    from cms_pages.demo import seed_site
 
     seed_site()
     catalog = CourseCatalogPage.objects.get()

@@ -10,13 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enrollments.models import Enrollment, HourEntry, LessonProgress
+from enrollments.selectors.progress import (
+    ALREADY_DONE,
+    NOT_ENROLLED,
+    TOO_SOON,
+    lesson_completion_refusal,
+    lesson_time_cap_seconds,
+)
 from enrollments.services.completion import enrollment_completion_evaluate
 from enrollments.services.progress import (
     BEAT_MAX_SECONDS,
     lesson_progress_beat,
     lesson_progress_complete,
     lesson_progress_start,
-    lesson_time_cap_seconds,
 )
 from tests import factories
 from tests.enrollments import factories as ef
@@ -283,3 +289,112 @@ def test_lesson_page_records_start_and_shows_progress(client, enrolled):
     assert 'id="progress"' in page
     assert "Mark as done" in page
     assert reverse("enrollments:lesson_beat", args=[lesson.pk]) in page
+
+
+def test_not_enrolled_and_anonymous_visitors_see_no_progress_and_record_nothing(client, enrolled):
+    _trainee, _enrollment, lesson = enrolled
+    client.cookies["academy_language"] = "en"
+
+    anonymous_page = client.get(lesson.url).content.decode()
+    client.force_login(factories.trainee())
+    stranger_page = client.get(lesson.url).content.decode()
+
+    for page in (anonymous_page, stranger_page):
+        assert '<section id="progress"' in page
+        assert "Mark as done" not in page
+        assert reverse("enrollments:lesson_beat", args=[lesson.pk]) not in page
+    assert not LessonProgress.objects.exists()
+
+
+def test_a_lesson_the_visitor_may_not_view_is_not_recorded_as_opened(client, enrolled):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    trainee, _enrollment, lesson = enrolled
+    restriction = PageViewRestriction.objects.create(
+        page=lesson, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.set([Group.objects.create(name="结业学员")])
+    client.force_login(trainee)
+
+    response = client.get(lesson.url)
+
+    assert response.status_code == 302
+    assert not LessonProgress.objects.exists()
+
+
+# The one rule for "may this lesson be marked done", in the three places that use it.
+
+
+def test_completion_rule_codes(enrolled):
+    trainee, _enrollment, lesson = enrolled
+    progress = lesson_progress_start(lesson=lesson, user=trainee)
+
+    assert lesson_completion_refusal(lesson=lesson, progress=None) == NOT_ENROLLED
+    progress.seconds_on_task = 10 * 60 - 1
+    assert lesson_completion_refusal(lesson=lesson, progress=progress) == TOO_SOON
+    progress.seconds_on_task = 10 * 60
+    assert lesson_completion_refusal(lesson=lesson, progress=progress) is None
+    progress.enrollment.status = Enrollment.Status.WITHDRAWN
+    assert lesson_completion_refusal(lesson=lesson, progress=progress) == NOT_ENROLLED
+    progress.enrollment.status = Enrollment.Status.COMPLETED
+    assert lesson_completion_refusal(lesson=lesson, progress=progress) is None
+    progress.completed_at = timezone.now()
+    assert lesson_completion_refusal(lesson=lesson, progress=progress) == ALREADY_DONE
+
+
+def _page_and_beat_say_can_complete(client, lesson) -> tuple[bool, bool]:
+    page = client.get(lesson.url)
+    # A resume beat credits no time, so asking changes nothing.
+    beat = client.post(reverse("enrollments:lesson_beat", args=[lesson.pk]), {"resume": "1"})
+    assert beat.status_code == 200
+    return page.context["lesson_can_complete"], beat.json()["can_complete"]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "allowed"), [(10 * 60 - 1, False), (10 * 60, True)], ids=["short", "enough"]
+)
+def test_page_beat_and_service_agree_on_the_minimum_time(client, enrolled, seconds, allowed):
+    trainee, _enrollment, lesson = enrolled
+    progress = lesson_progress_start(lesson=lesson, user=trainee)
+    LessonProgress.objects.filter(pk=progress.pk).update(seconds_on_task=seconds)
+    client.force_login(trainee)
+
+    assert _page_and_beat_say_can_complete(client, lesson) == (allowed, allowed)
+    if allowed:
+        assert lesson_progress_complete(lesson=lesson, user=trainee).completed_at is not None
+    else:
+        with pytest.raises(ValidationError):
+            lesson_progress_complete(lesson=lesson, user=trainee)
+        assert LessonProgress.objects.get().completed_at is None
+
+
+def test_page_beat_and_service_agree_once_the_lesson_is_done(client, enrolled):
+    trainee, _enrollment, lesson = enrolled
+    progress = lesson_progress_start(lesson=lesson, user=trainee)
+    LessonProgress.objects.filter(pk=progress.pk).update(seconds_on_task=10 * 60)
+    lesson_progress_complete(lesson=lesson, user=trainee)
+    client.force_login(trainee)
+
+    assert _page_and_beat_say_can_complete(client, lesson) == (False, False)
+    lesson_progress_complete(lesson=lesson, user=trainee)
+    assert HourEntry.objects.filter(user=trainee).count() == 1
+
+
+def test_page_beat_and_service_refuse_after_withdrawal(client, enrolled):
+    trainee, enrollment, lesson = enrolled
+    progress = lesson_progress_start(lesson=lesson, user=trainee)
+    LessonProgress.objects.filter(pk=progress.pk).update(seconds_on_task=10 * 60)
+    Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.WITHDRAWN)
+    client.force_login(trainee)
+    client.cookies["academy_language"] = "en"
+
+    page = client.get(lesson.url)
+    beat = client.post(reverse("enrollments:lesson_beat", args=[lesson.pk]), {"resume": "1"})
+
+    assert page.context["lesson_can_complete"] is False
+    assert "Mark as done" not in page.content.decode()
+    assert beat.status_code == 403
+    with pytest.raises(PermissionDenied):
+        lesson_progress_complete(lesson=lesson, user=trainee)
+    assert not HourEntry.objects.exists()

@@ -7,8 +7,9 @@ from academy.demo import DEMO_LOGINS
 # Each step is idempotent and may rely on the ones before it.
 DEMO_STEPS = [
     "academy.demo.seed_people",
-    "academy.demo.seed_site",
+    "cms_pages.demo.seed_site",
     "courses.demo.seed_courses",
+    "cms_pages.demo.seed_home_features",
     "enrollments.demo.enrollments.seed_enrollments",
     "enrollments.demo.attendance.seed_attendance",
     "enrollments.demo.certificates.seed_certificates",

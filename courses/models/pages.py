@@ -1,3 +1,5 @@
+"""The course tree's pages: catalogue > curriculum > course > lesson."""
+
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +15,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from academy.models import QualificationLevel
+
+# courses.permissions and courses.page_context import the models, so they are
+# imported where they are used.
 
 HOURS_FIELD = {"max_digits": 6, "decimal_places": 1, "validators": [MinValueValidator(0)]}
 
@@ -51,7 +56,7 @@ class CourseTreePageMixin:
         return False
 
     def permissions_for_user(self, user):
-        from .permissions import CourseTreePermissionTester
+        from ..permissions import CourseTreePermissionTester
 
         return CourseTreePermissionTester(user, self)
 
@@ -87,7 +92,7 @@ class CourseCatalogPage(CourseTreePageMixin, Page):
         return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import catalog_page_context
+        from ..page_context import catalog_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(catalog_page_context(catalog=self, params=request.GET))
@@ -123,7 +128,7 @@ class CurriculumPage(CourseTreePageMixin, Page):
         verbose_name_plural = _("curricula")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import curriculum_page_context
+        from ..page_context import curriculum_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(curriculum_page_context(curriculum=self))
@@ -241,18 +246,16 @@ class CoursePage(CourseTreePageMixin, Page):
         return self.get_parent().specific
 
     def trainer_can_write(self, user) -> bool:
-        from .permissions import user_teaches_page
+        from ..permissions import user_teaches_page
 
         return user_teaches_page(user, self)
 
     def get_context(self, request, *args, **kwargs):
-        from enrollments.selectors.pages import course_page_enrollment_context
-
-        from .selectors import course_page_context
+        """The course; the visitor's enrolment comes from ``{% course_enrollment %}``."""
+        from ..page_context import course_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(course_page_context(course=self))
-        context.update(course_page_enrollment_context(course=self, user=request.user))
         return context
 
 
@@ -302,20 +305,16 @@ class LessonPage(CourseTreePageMixin, Page):
         verbose_name_plural = _("lessons")
 
     def trainer_can_write(self, user) -> bool:
-        from .permissions import user_teaches_page
+        from ..permissions import user_teaches_page
 
         return user_teaches_page(user, self)
 
     def get_context(self, request, *args, **kwargs):
-        from enrollments.selectors.pages import lesson_page_progress_context
-        from enrollments.services.progress import lesson_progress_start
-
-        from .selectors import lesson_page_context
+        """The lesson; the visitor's progress comes from ``{% lesson_progress %}``."""
+        from ..page_context import lesson_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_page_context(lesson=self))
-        progress = lesson_progress_start(lesson=self, user=request.user)
-        context.update(lesson_page_progress_context(lesson=self, progress=progress))
         return context
 
 
@@ -345,71 +344,3 @@ class LessonImage(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("image")
         verbose_name_plural = _("images")
-
-
-class ClassSession(Orderable):
-    """A classroom or live-online meeting of a course."""
-
-    class Kind(models.TextChoices):
-        CLASSROOM = "classroom", _("Classroom")
-        LIVE_ONLINE = "live_online", _("Live online")
-
-    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="sessions")
-    title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CLASSROOM)
-    starts_at = models.DateTimeField(_("starts"), db_index=True)
-    ends_at = models.DateTimeField(_("ends"))
-    place = models.CharField(_("place"), max_length=200, blank=True)
-    meeting_url = models.URLField(
-        _("meeting link"), blank=True, validators=[URLValidator(schemes=["http", "https"])]
-    )
-    trainer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="sessions_taught",
-        verbose_name=_("trainer"),
-        limit_choices_to={"groups__name": "Trainer"},
-    )
-    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
-    class_hours = models.DecimalField(_("class-hours credited"), **HOURS_FIELD)
-    attendance_locked_at = models.DateTimeField(
-        _("attendance locked"),
-        null=True,
-        blank=True,
-        help_text=_("Once locked, attendance marks can no longer be changed."),
-    )
-
-    panels = [
-        FieldPanel("title"),
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("class_hours")]),
-        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
-        FieldRowPanel([FieldPanel("place"), FieldPanel("meeting_url")]),
-        FieldRowPanel([FieldPanel("trainer"), FieldPanel("capacity")]),
-    ]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("class session")
-        verbose_name_plural = _("class sessions")
-        ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["course", "starts_at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_at__gt=models.F("starts_at")),
-                name="courses_session_ends_after_start",
-                violation_error_message=_("A session must end after it starts."),
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.course.title} · {self.title}"
-
-    def clean(self):
-        super().clean()
-        if self.kind == self.Kind.CLASSROOM and not self.place:
-            raise ValidationError({"place": _("A classroom session needs a place.")})
-        if self.kind == self.Kind.LIVE_ONLINE and not self.meeting_url:
-            raise ValidationError({"meeting_url": _("A live online session needs a meeting link.")})
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": _("A session must end after it starts.")})

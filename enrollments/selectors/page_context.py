@@ -1,11 +1,18 @@
-"""What the course and lesson pages show about the visitor's enrolment and progress."""
+"""The visitor's part of the course and lesson pages: their enrolment and their progress.
+
+The course pages do not import this app; ``enrollments.templatetags.enrollment_tags``
+renders these contexts into them.
+"""
 
 from django.urls import reverse
 from django.utils import timezone
 
-from enrollments.models import Enrollment, LessonProgress
-from enrollments.services.progress import (
+from courses.models import CoursePage, LessonPage
+from enrollments.models import Enrollment
+from enrollments.selectors.progress import (
     BEAT_INTERVAL_SECONDS,
+    lesson_completion_refusal,
+    lesson_progress_for_visitor,
     lesson_time_cap_seconds,
 )
 
@@ -24,7 +31,7 @@ def waitlist_position(*, enrollment: Enrollment) -> int | None:
     )
 
 
-def course_page_enrollment_context(*, course, user) -> dict:
+def course_enrollment_page_context(*, course: CoursePage, user) -> dict:
     """The visitor's enrolment in the course, places left and what they may do now."""
     now = timezone.now()
     seats_taken = Enrollment.objects.filter(
@@ -55,21 +62,20 @@ def course_page_enrollment_context(*, course, user) -> dict:
     }
 
 
-def lesson_page_progress_context(*, lesson, progress: LessonProgress | None) -> dict:
+def lesson_progress_page_context(*, lesson: LessonPage, user) -> dict:
     """The trainee's progress on the lesson and the addresses the page's script posts to.
 
-    ``progress`` is what ``lesson_progress_start`` recorded for the visitor: None when
-    the visitor is not learning in the lesson's course.
+    The progress row is made when the trainee opens the lesson (the
+    ``before_serve_page`` hook); there is none for visitors who do not study the
+    lesson's course, and then the page shows no progress at all.
     """
-    enrolled = progress is not None
-    seconds = progress.seconds_on_task if progress else 0
-    needed = lesson.min_study_minutes * 60
+    progress = lesson_progress_for_visitor(lesson=lesson, user=user)
     return {
         "lesson_progress": progress,
-        "lesson_enrolled": enrolled,
-        "lesson_minutes_on_task": seconds // 60,
+        "lesson_enrolled": progress is not None,
+        "lesson_minutes_on_task": progress.seconds_on_task // 60 if progress else 0,
         "lesson_min_minutes": lesson.min_study_minutes,
-        "lesson_can_complete": enrolled and seconds >= needed,
+        "lesson_can_complete": lesson_completion_refusal(lesson=lesson, progress=progress) is None,
         "lesson_time_cap_minutes": lesson_time_cap_seconds(lesson=lesson) // 60,
         "lesson_beat_interval": BEAT_INTERVAL_SECONDS,
         "lesson_beat_url": reverse("enrollments:lesson_beat", args=[lesson.pk]),

@@ -1,9 +1,12 @@
-def home_page_context(*, home_page) -> dict:
-    """Everything the home page shows, in a fixed number of queries."""
-    from courses.selectors import curriculum_featured_list, session_upcoming_list
+"""What the home page shows (its template context), in a fixed number of queries."""
 
-    from .models import NewsPage
+from courses.selectors import curriculum_featured_list, session_upcoming_list
 
+from .models import HomePage, NewsPage
+
+
+def home_page_context(*, home_page: HomePage) -> dict:
+    """The featured curricula, the next sessions and the latest news."""
     featured = curriculum_featured_list(home_page=home_page)
     news = list(
         NewsPage.objects.live()
