@@ -4,9 +4,11 @@ The course pages do not import this app; ``enrollments.templatetags.enrollment_t
 renders these contexts into them.
 """
 
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
+from academy.models import User
 from courses.models import CoursePage, LessonPage
 from enrollments.models import Enrollment
 from enrollments.selectors.progress import (
@@ -31,7 +33,7 @@ def waitlist_position(*, enrollment: Enrollment) -> int | None:
     )
 
 
-def course_enrollment_page_context(*, course: CoursePage, user) -> dict:
+def course_enrollment_page_context(*, course: CoursePage, user: User | AnonymousUser) -> dict:
     """The visitor's enrolment in the course, places left and what they may do now."""
     now = timezone.now()
     seats_taken = Enrollment.objects.filter(
@@ -62,7 +64,7 @@ def course_enrollment_page_context(*, course: CoursePage, user) -> dict:
     }
 
 
-def lesson_progress_page_context(*, lesson: LessonPage, user) -> dict:
+def lesson_progress_page_context(*, lesson: LessonPage, user: User | AnonymousUser) -> dict:
     """The trainee's progress on the lesson and the addresses the page's script posts to.
 
     The progress row is made when the trainee opens the lesson (the

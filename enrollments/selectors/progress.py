@@ -1,5 +1,8 @@
 """Reads about lesson progress, and the one rule for when a lesson may be marked done."""
 
+from django.contrib.auth.models import AnonymousUser
+
+from academy.models import User
 from courses.models import LessonPage
 from enrollments.models import Enrollment, LessonProgress
 
@@ -20,7 +23,9 @@ def lesson_time_cap_seconds(*, lesson: LessonPage) -> int:
     return minutes * 60
 
 
-def lesson_learning_enrollment(*, lesson: LessonPage, user) -> Enrollment | None:
+def lesson_learning_enrollment(
+    *, lesson: LessonPage, user: User | AnonymousUser
+) -> Enrollment | None:
     """The visitor's enrolment in the lesson's course if it lets them study, else None.
 
     One query: the course is found by the lesson's parent path in the same lookup.
@@ -34,7 +39,9 @@ def lesson_learning_enrollment(*, lesson: LessonPage, user) -> Enrollment | None
     ).first()
 
 
-def lesson_progress_for_visitor(*, lesson: LessonPage, user) -> LessonProgress | None:
+def lesson_progress_for_visitor(
+    *, lesson: LessonPage, user: User | AnonymousUser
+) -> LessonProgress | None:
     """The visitor's progress on the lesson while they may study its course, else None."""
     if not user.is_authenticated:
         return None

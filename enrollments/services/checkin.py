@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from typing import NoReturn, TypeVar
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -245,18 +244,15 @@ def _checkin_mark(
             code="already",
         )
     late = now > session.starts_at + timedelta(minutes=rule.grace_minutes)
-    try:
-        return attendance_set(
-            session_id=session.pk,
-            enrollment=enrollment,
-            status=Attendance.Status.LATE if late else Attendance.Status.PRESENT,
-            method=method,
-            marked_by=user,
-            checked_in_at=now,
-            rule=rule,
-        )
-    except ValidationError as error:
-        raise RuleViolation(error.messages[0], code="refused") from error
+    return attendance_set(
+        session_id=session.pk,
+        enrollment=enrollment,
+        status=Attendance.Status.LATE if late else Attendance.Status.PRESENT,
+        method=method,
+        marked_by=user,
+        checked_in_at=now,
+        rule=rule,
+    )
 
 
 def checkin_record(
@@ -326,15 +322,12 @@ def checkout_record(
         raise RuleViolation(_("You have already checked out."), code="already_out")
     left_early = now < session.ends_at - timedelta(minutes=rule.grace_minutes)
     status = Attendance.Status.LEFT_EARLY if left_early else attendance.status
-    try:
-        return attendance_set(
-            session_id=session.pk,
-            enrollment=attendance.enrollment,
-            status=status,
-            method=attendance.method,
-            marked_by=user,
-            checked_out_at=now,
-            rule=rule,
-        )
-    except ValidationError as error:
-        raise RuleViolation(error.messages[0], code="refused") from error
+    return attendance_set(
+        session_id=session.pk,
+        enrollment=attendance.enrollment,
+        status=status,
+        method=attendance.method,
+        marked_by=user,
+        checked_out_at=now,
+        rule=rule,
+    )

@@ -9,14 +9,17 @@ crediting the hidden time. Whether a lesson may be marked done is decided by
 ``enrollments.selectors.progress.lesson_completion_refusal``.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from academy.errors import RuleViolation
+from academy.models import User
 from courses.models import LessonPage
 from enrollments.models import Enrollment, HourEntry, LessonProgress
 from enrollments.selectors.progress import (
@@ -58,7 +61,9 @@ def _progress_locked(*, enrollment: Enrollment, lesson: LessonPage) -> LessonPro
     return progress
 
 
-def lesson_progress_start(*, lesson: LessonPage, user, now=None) -> LessonProgress | None:
+def lesson_progress_start(
+    *, lesson: LessonPage, user: User | AnonymousUser, now: datetime | None = None
+) -> LessonProgress | None:
     """Record that an enrolled trainee opened a lesson; others are not recorded."""
     enrollment = lesson_learning_enrollment(lesson=lesson, user=user)
     if enrollment is None:
@@ -67,7 +72,7 @@ def lesson_progress_start(*, lesson: LessonPage, user, now=None) -> LessonProgre
 
 
 def lesson_progress_beat(
-    *, lesson: LessonPage, user, resume: bool = False, now=None
+    *, lesson: LessonPage, user: User, resume: bool = False, now: datetime | None = None
 ) -> LessonProgress:
     """Credit the time since the last beat, within the per-beat and per-lesson caps."""
     now = now or timezone.now()
@@ -87,7 +92,9 @@ def lesson_progress_beat(
     return progress
 
 
-def lesson_progress_complete(*, lesson: LessonPage, user, now=None) -> LessonProgress:
+def lesson_progress_complete(
+    *, lesson: LessonPage, user: User, now: datetime | None = None
+) -> LessonProgress:
     """Mark a lesson done once the rule allows it; credit its hours exactly once."""
     now = now or timezone.now()
     enrollment = _enrollment_for(lesson=lesson, user=user)
@@ -98,7 +105,7 @@ def lesson_progress_complete(*, lesson: LessonPage, user, now=None) -> LessonPro
         if refusal == ALREADY_DONE:
             return progress
         if refusal == TOO_SOON:
-            raise ValidationError(
+            raise RuleViolation(
                 ngettext(
                     "Study this lesson for at least %(needed)d minute before marking it "
                     "done; you have %(done)d so far.",

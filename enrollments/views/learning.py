@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -109,8 +109,8 @@ def lesson_complete(request, lesson_id):
         lesson_progress_complete(lesson=lesson, user=request.user)
     except PermissionDenied as error:
         messages.error(request, str(error) or _("You cannot record progress on this lesson."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except RuleViolation as error:
+        messages.error(request, error.text)
     else:
         messages.success(request, _("Lesson done: %(lesson)s.") % {"lesson": lesson.title})
     return _back(request, lesson.url)
