@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -11,23 +13,25 @@ phone_validator = RegexValidator(
 )
 
 
-class AcademyUserManager(UserManager):
+class AcademyUserManager(UserManager["User"]):
     def get_by_natural_key(self, username):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
 
 
-class User(AbstractUser):
+# The plugin cannot resolve ClassSession.trainer's reverse manager: Wagtail's Orderable is untyped.
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     """A person who uses the site: trainee, trainer or administrator."""
 
-    first_name = None
-    last_name = None
+    # The stubs cannot express removing an inherited field.
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     full_name = models.CharField(_("full name"), max_length=100)
     email = models.EmailField(_("email address"), blank=True)
     phone = models.CharField(
         _("mobile phone"), max_length=11, blank=True, validators=[phone_validator]
     )
 
-    objects = AcademyUserManager()
+    objects: ClassVar[AcademyUserManager] = AcademyUserManager()
 
     REQUIRED_FIELDS = ["email", "full_name"]
 

@@ -16,7 +16,7 @@ ADMINISTRATOR = "Administrator"
 ROLE_NAMES = (TRAINEE, TRAINER, ADMINISTRATOR)
 
 # app_label -> codenames, or app_label -> "*" for every permission of that app.
-ROLE_MODEL_PERMISSIONS: dict[str, dict[str, object]] = {
+ROLE_MODEL_PERMISSIONS: dict[str, dict[str, list[str] | str]] = {
     TRAINEE: {},
     TRAINER: {
         "wagtailadmin": ["access_admin"],
@@ -84,7 +84,7 @@ ROLE_COLLECTION_PERMISSIONS = {
 }
 
 
-def _model_permissions(spec: dict[str, object]):
+def _model_permissions(spec: dict[str, list[str] | str]):
     permissions = Permission.objects.none()
     for app_label, codenames in spec.items():
         queryset = Permission.objects.filter(content_type__app_label=app_label)

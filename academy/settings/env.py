@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import overload
 from urllib.parse import urlparse
 
 import dj_database_url
@@ -10,6 +11,12 @@ from django.core.exceptions import ImproperlyConfigured
 SUPPORTED_DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "pgsql"}
 
 
+@overload
+def env_str(name: str) -> str | None: ...
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: str | None) -> str | None: ...
 def env_str(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     if value is None or value.strip() == "":
@@ -87,7 +94,7 @@ def database_config(url: str | None, *, default_sqlite_path: Path | str) -> dict
         raise ImproperlyConfigured(f"DATABASE_URL could not be read ({error}): {url!r}.") from None
     if not config.get("NAME"):
         raise ImproperlyConfigured(f"DATABASE_URL names no database: {url!r}.")
-    return config
+    return dict(config)
 
 
 def redis_url(value: str | None) -> str | None:

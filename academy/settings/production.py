@@ -5,7 +5,7 @@ from .env import env_bool, env_int, env_list, env_str
 
 DEBUG = False
 
-SECRET_KEY = env_str("SECRET_KEY")
+SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
