@@ -107,7 +107,7 @@ class NewsPage(Page):
     ]
 
     parent_page_types = ["cms_pages.NewsIndexPage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("news page")

@@ -33,7 +33,7 @@ def course_calendar_build(*, course: CoursePage, sessions: list[ClassSession], c
         if session.meeting_url:
             event.add("url", session.meeting_url)
             description.insert(0, session.meeting_url)
-        if session.trainer_id:
+        if session.trainer is not None:
             description.insert(0, session.trainer.full_name or session.trainer.get_username())
         event.add("description", "\n".join(description))
         calendar.add_component(event)

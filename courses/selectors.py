@@ -1,9 +1,10 @@
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page
+from wagtail.query import PageQuerySet
 
 from .models import (
     ClassSession,
@@ -42,7 +43,7 @@ def page_parent_path(page: Page) -> str:
     return page.path[: -Page.steplen] if page.path else ""
 
 
-def course_card_queryset(*, now=None) -> QuerySet[CoursePage]:
+def course_card_queryset(*, now=None) -> PageQuerySet:
     """Live public courses with what a course card shows, in one query plus trainers."""
     now = now or timezone.now()
     upcoming = ClassSession.objects.filter(course=OuterRef("pk"), starts_at__gte=now)

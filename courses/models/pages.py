@@ -1,6 +1,7 @@
 """The course tree's pages: catalogue > curriculum > course > lesson."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +20,11 @@ from academy.models import QualificationLevel
 # courses.permissions and courses.page_context import the models, so they are
 # imported where they are used.
 
-HOURS_FIELD = {"max_digits": 6, "decimal_places": 1, "validators": [MinValueValidator(0)]}
+HOURS_FIELD: dict[str, Any] = {
+    "max_digits": 6,
+    "decimal_places": 1,
+    "validators": [MinValueValidator(0)],
+}
 
 
 class Track(models.TextChoices):
@@ -298,7 +303,7 @@ class LessonPage(CourseTreePageMixin, Page):
         InlinePanel("images", label=_("Images")),
     ]
     parent_page_types = ["courses.CoursePage"]
-    subpage_types = []
+    subpage_types: list[str] = []
 
     class Meta:
         verbose_name = _("lesson")
