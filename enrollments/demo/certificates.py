@@ -68,7 +68,7 @@ def seed_certificates() -> None:
         certificate = Certificate.objects.filter(enrollment_id=enrollment_id).first()
         if (
             certificate is not None
-            and certificate.pdf
+            and certificate.pdf.name
             and certificate.pdf.storage.exists(certificate.pdf.name)
         ):
             continue

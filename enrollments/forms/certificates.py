@@ -30,7 +30,9 @@ class RevokeForm(forms.Form):
 
 
 class BundleForm(forms.Form):
-    course = forms.ModelChoiceField(label=_("Course"), queryset=None, required=False)
+    course: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Course"), queryset=None, required=False
+    )
     issued_from = forms.DateField(
         label=_("Issued from"), widget=forms.DateInput(attrs={"type": "date"}), required=False
     )

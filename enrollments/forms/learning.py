@@ -5,6 +5,8 @@ They check the shape of the input only; the services behind them hold the rules
 and their ``RuleViolation`` is shown on the form.
 """
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -58,4 +60,5 @@ class HourAdjustmentForm(forms.Form):
     def __init__(self, *args, trainee: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if trainee is not None:
-            self.fields["enrollment"].queryset = enrollment_list_for_user(user=trainee)
+            field = cast(forms.ModelChoiceField, self.fields["enrollment"])
+            field.queryset = enrollment_list_for_user(user=trainee)

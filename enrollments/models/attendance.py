@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -6,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-SHARE_FIELD = {
+SHARE_FIELD: dict[str, Any] = {
     "max_digits": 3,
     "decimal_places": 2,
     "validators": [MinValueValidator(0), MaxValueValidator(1)],

@@ -63,6 +63,11 @@ class Enrollment(models.Model):
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
+    # Not columns: the trainee's dashboard (selectors.dashboard) sets them for its cards.
+    lessons_total: int
+    lessons_done: int
+    progress_percent: int
+
     class Meta:
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")

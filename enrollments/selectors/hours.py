@@ -123,7 +123,7 @@ def hours_summary(
         aggregates["cycle_other"] = _sum(in_cycle & ~online)
     totals = HourEntry.objects.filter(user=user).aggregate(**aggregates)
     cycle_summary = None
-    if cycle:
+    if cycle and policy is not None:
         online = totals["cycle_online"]
         cap = policy.online_hours_cap
         cycle_summary = CycleSummary(

@@ -44,11 +44,12 @@ def attendance_hours_for(*, status: str, session: ClassSession, rule: Attendance
     """Class-hours a status earns: all of the session's for present, a share for late or
     left early, none for excused or absent. Rounded half up to one decimal."""
     hours = Decimal(session.class_hours)
-    share = {
+    shares: dict[str, Decimal] = {
         Attendance.Status.PRESENT: Decimal("1"),
         Attendance.Status.LATE: rule.late_share,
         Attendance.Status.LEFT_EARLY: rule.left_early_share,
-    }.get(status, Decimal("0"))
+    }
+    share = shares.get(status, Decimal("0"))
     return (hours * Decimal(share)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 

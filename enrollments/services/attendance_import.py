@@ -100,8 +100,8 @@ def attendance_import_parse(*, session: ClassSession, data: bytes) -> ImportResu
     enrollments = list(enrollment_seat_holders(course_id=session.course_id))
     by_phone = {e.user.phone: e for e in enrollments if e.user.phone}
     by_name: dict[str, list[Enrollment]] = {}
-    for enrollment in enrollments:
-        by_name.setdefault(enrollment.user.full_name.strip(), []).append(enrollment)
+    for e in enrollments:
+        by_name.setdefault(e.user.full_name.strip(), []).append(e)
 
     result = ImportResult()
     seen: dict[int, int] = {}

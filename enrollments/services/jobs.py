@@ -38,7 +38,7 @@ def job_enqueue(
         logger.exception("Could not queue %s for %s %s", task_path, job._meta.label, job.pk)
         return False
     job.last_enqueued_at = timezone.now()
-    type(job).objects.filter(pk=job.pk).update(last_enqueued_at=job.last_enqueued_at)
+    type(job)._default_manager.filter(pk=job.pk).update(last_enqueued_at=job.last_enqueued_at)
     return True
 
 

@@ -94,7 +94,7 @@ def _cell_text(value) -> str:
 
 def roster_read(*, upload: UploadedFile) -> RosterSheet:
     """Read an uploaded CSV (UTF-8, with or without BOM) or XLSX file into rows of text."""
-    if upload.size > ROSTER_MAX_BYTES:
+    if upload.size is not None and upload.size > ROSTER_MAX_BYTES:
         raise RuleViolation(_("The roster file must be 2 MB or smaller."), code="too_large")
     name = (upload.name or "").lower()
     upload.seek(0)
@@ -181,8 +181,8 @@ def roster_check(*, sheet: RosterSheet) -> RosterReport:
     by_phone = {u.phone: u for u in User.objects.filter(phone__in=phones)} if phones else {}
     by_email = {}
     if emails:
-        for user in User.objects.filter(email__in=emails):
-            by_email[user.email.lower()] = user
+        for account in User.objects.filter(email__in=emails):
+            by_email[account.email.lower()] = account
     logins = {
         trainee_account_username(email=row["email"], phone=row["phone"]) for _n, row in parsed
     }

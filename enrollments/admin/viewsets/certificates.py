@@ -52,7 +52,7 @@ class CertificateViewSet(ModelViewSet):
     search_fields = ["serial_number", "holder_name", "course_title"]
     ordering = ["-issued_at", "-pk"]
     list_per_page = 50
-    form_fields = []
+    form_fields: list[str] = []
 
     @property
     def list_display(self):

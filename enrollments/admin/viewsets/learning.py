@@ -55,7 +55,7 @@ class EnrollmentInspectView(InspectView):
 
 class EnrollmentViewSet(ModelViewSet):
     # Never offered: the policy grants "view" only; changes go through the actions.
-    exclude_form_fields = []
+    exclude_form_fields: list[str] = []
     model = Enrollment
     icon = "group"
     menu_label = _("Enrolments")
@@ -95,7 +95,7 @@ class HourEntryIndexView(IndexView):
 
 class HourEntryViewSet(ModelViewSet):
     # Never offered: the policy grants "view" only; changes go through the actions.
-    exclude_form_fields = []
+    exclude_form_fields: list[str] = []
     model = HourEntry
     icon = "time"
     menu_label = _("Class-hours ledger")
@@ -134,7 +134,7 @@ class ExternalTrainingInspectView(InspectView):
 
 class ExternalTrainingViewSet(ModelViewSet):
     # Never offered: the policy grants "view" only; changes go through the actions.
-    exclude_form_fields = []
+    exclude_form_fields: list[str] = []
     model = ExternalTraining
     icon = "doc-full"
     menu_label = _("External training")

@@ -2,6 +2,7 @@
 gap-free serial number, record a failed attempt, and sweep up what was lost."""
 
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -200,7 +201,7 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
         CertificateEvent.objects.create(
             certificate=certificate,
             kind=CertificateEvent.Kind.REISSUED if reissued else CertificateEvent.Kind.ISSUED,
-            pdf_name=certificate.pdf.name,
+            pdf_name=cast(str, certificate.pdf.name),
         )
         certificate_id = certificate.pk
         transaction.on_commit(
