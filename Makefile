@@ -44,6 +44,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=academy.settings.test $(BIN)/mypy academy courses enrollments cms_pages
 
 check: install translations
 	$(BIN)/python manage.py check
