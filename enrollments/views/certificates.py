@@ -22,27 +22,37 @@ from enrollments.selectors.certificates import (
 )
 from enrollments.services.certificates.hours_records import hours_record_request
 
+# One page for a certificate found and for a search that found none.
+VERIFY_TEMPLATE = "enrollments/certificates/verify.html"
 
-def _verification_context(certificate):
-    return {
-        "certificate": certificate,
-        "masked_name": mask_name(name=certificate.holder_name),
-        "search_form": VerifySearchForm(),
-    }
+
+def _verified(request, certificate):
+    return render(
+        request,
+        VERIFY_TEMPLATE,
+        {
+            "certificate": certificate,
+            "masked_name": mask_name(name=certificate.holder_name),
+            "search_form": VerifySearchForm(),
+        },
+    )
+
+
+def _unknown(request, search_form, *, searched: bool = True):
+    """The search form, saying that nothing matches when something was looked for (a 404)."""
+    return render(
+        request,
+        VERIFY_TEMPLATE,
+        {"search_form": search_form, "show_unknown": searched},
+        status=404 if searched else 200,
+    )
 
 
 def verify(request, code):
     certificate = certificate_for_verification(code=code)
     if certificate is None:
-        return render(
-            request,
-            "enrollments/certificates/verify_unknown.html",
-            {"search_form": VerifySearchForm(), "show_unknown": True},
-            status=404,
-        )
-    return render(
-        request, "enrollments/certificates/verify.html", _verification_context(certificate)
-    )
+        return _unknown(request, VerifySearchForm())
+    return _verified(request, certificate)
 
 
 def verify_search(request):
@@ -55,15 +65,8 @@ def verify_search(request):
             full_name=form.cleaned_data["full_name"],
         )
     if certificate is not None:
-        return render(
-            request, "enrollments/certificates/verify.html", _verification_context(certificate)
-        )
-    return render(
-        request,
-        "enrollments/certificates/verify_unknown.html",
-        {"search_form": form, "show_unknown": searched},
-        status=404 if searched else 200,
-    )
+        return _verified(request, certificate)
+    return _unknown(request, form, searched=searched)
 
 
 @login_required
@@ -128,12 +131,7 @@ def hours_record_download(request, record_id):
 def hours_record_verify(request, code):
     record = hours_record_for_verification(code=code)
     if record is None:
-        return render(
-            request,
-            "enrollments/certificates/verify_unknown.html",
-            {"search_form": VerifySearchForm(), "show_unknown": True},
-            status=404,
-        )
+        return _unknown(request, VerifySearchForm())
     return render(
         request,
         "enrollments/certificates/hours_verify.html",
