@@ -141,6 +141,16 @@ class Certificate(BackgroundJob):
     revoked_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # What the certificate says: issuing writes these fields, verification shows them.
+    STATED_FIELDS = (
+        "holder_name",
+        "course_title",
+        "track_name",
+        "track_code",
+        "hours",
+        "completed_on",
+    )
+
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
@@ -157,6 +167,11 @@ class Certificate(BackgroundJob):
     def is_valid(self) -> bool:
         """What the verification page says: issued at least once and not revoked."""
         return self.version > 0 and self.status != self.Status.REVOKED
+
+    @property
+    def pdf_filename(self) -> str:
+        """The name the PDF is downloaded under."""
+        return f"{self.serial_number}.pdf"
 
 
 class CertificateEvent(models.Model):
@@ -246,3 +261,8 @@ class HoursRecord(BackgroundJob):
 
     def __str__(self):
         return f"{self.user} {self.period_start} – {self.period_end}"
+
+    @property
+    def pdf_filename(self) -> str:
+        """The name the PDF is downloaded under."""
+        return f"hours-{self.period_start}-{self.period_end}.pdf"

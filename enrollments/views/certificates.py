@@ -69,6 +69,15 @@ def verify_search(request):
     return _unknown(request, form, searched=searched)
 
 
+def _own_pdf(document):
+    """The PDF of the trainee's own certificate or hours record; none found is a 404."""
+    if document is None:
+        raise Http404
+    return private_file_response(
+        document.pdf, allowed=True, filename=document.pdf_filename, content_type="application/pdf"
+    )
+
+
 @login_required
 def my_certificates(request):
     return render(
@@ -80,15 +89,7 @@ def my_certificates(request):
 
 @login_required
 def download(request, certificate_id):
-    certificate = certificate_get_for_download(user=request.user, certificate_id=certificate_id)
-    if certificate is None:
-        raise Http404
-    return private_file_response(
-        certificate.pdf,
-        allowed=True,
-        filename=f"{certificate.serial_number}.pdf",
-        content_type="application/pdf",
-    )
+    return _own_pdf(certificate_get_for_download(user=request.user, certificate_id=certificate_id))
 
 
 @login_required
@@ -117,15 +118,7 @@ def hours_records(request):
 
 @login_required
 def hours_record_download(request, record_id):
-    record = hours_record_get_for_download(user=request.user, record_id=record_id)
-    if record is None:
-        raise Http404
-    return private_file_response(
-        record.pdf,
-        allowed=True,
-        filename=f"hours-{record.period_start}-{record.period_end}.pdf",
-        content_type="application/pdf",
-    )
+    return _own_pdf(hours_record_get_for_download(user=request.user, record_id=record_id))
 
 
 def hours_record_verify(request, code):
