@@ -10,6 +10,21 @@ from academy.models import AcademySettings
 from cms_pages.models import HomePage, HomePageFeaturedPage, NewsIndexPage, NewsPage, StandardPage
 from courses.models import CourseCatalogPage, CurriculumPage
 
+DEMO_NEWS = {
+    "2026-autumn-term": {
+        "title": "2026 年秋季培训班开始报名",
+        "date": date(2026, 9, 1),
+        "intro": "新人培育班、中级进阶班和考前培训班同步开放报名。",
+        "body": "<p>请登录平台选择课程报名，名额有限，额满即止。</p>",
+    },
+    "continuing-education-notice": {
+        "title": "关于继续教育学时登记的通知",
+        "date": date(2026, 10, 15),
+        "intro": "持证社工请在登记周期内完成继续教育学时。",
+        "body": "<p>助理社会工作师每个登记周期不少于 72 学时，社会工作师不少于 90 学时。</p>",
+    },
+}
+
 
 def _child(parent: Page, page_class, slug: str, **fields):
     existing = page_class.objects.child_of(parent).filter(slug=slug).first()
@@ -83,24 +98,8 @@ def seed_site():
         body="<p>学院承担全区社会工作者继续教育、新人培育和考前辅导，"
         "联合高校、社工机构和街道开展线上线下培训。</p>",
     )
-    _child(
-        news_index,
-        NewsPage,
-        "2026-autumn-term",
-        title="2026 年秋季培训班开始报名",
-        date=date(2026, 9, 1),
-        intro="新人培育班、中级进阶班和考前培训班同步开放报名。",
-        body="<p>请登录平台选择课程报名，名额有限，额满即止。</p>",
-    )
-    _child(
-        news_index,
-        NewsPage,
-        "continuing-education-notice",
-        title="关于继续教育学时登记的通知",
-        date=date(2026, 10, 15),
-        intro="持证社工请在登记周期内完成继续教育学时。",
-        body="<p>助理社会工作师每个登记周期不少于 72 学时，社会工作师不少于 90 学时。</p>",
-    )
+    for slug, fields in DEMO_NEWS.items():
+        _child(news_index, NewsPage, slug, **fields)
     return home
 
 

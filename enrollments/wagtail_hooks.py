@@ -37,24 +37,13 @@ def register_admin_urls():
     return [path("", include(urls))]
 
 
-@hooks.register("register_admin_menu_item")
-def register_roster_menu_item():
-    return menus.roster_menu_item()
-
-
-@hooks.register("register_admin_menu_item")
-def register_certificate_bundles_menu_item():
-    return menus.certificate_bundles_menu_item()
-
-
-@hooks.register("register_admin_menu_item")
-def register_attendance_menu_item():
-    return menus.attendance_menu_item()
-
-
-@hooks.register("register_admin_menu_item")
-def register_trainer_roll_call_menu_item():
-    return menus.trainer_roll_call_menu_item()
+for menu_item in (
+    menus.roster_menu_item,
+    menus.certificate_bundles_menu_item,
+    menus.attendance_menu_item,
+    menus.trainer_roll_call_menu_item,
+):
+    hooks.register("register_admin_menu_item", menu_item)
 
 
 # Inside Wagtail's view-restriction check (an on_serve_page hook of order 0), so that

@@ -66,6 +66,15 @@ class CourseTreePageMixin:
         return CourseTreePermissionTester(user, self)
 
 
+class TaughtPageMixin(CourseTreePageMixin):
+    """A course or one of its lessons: the course's trainers may write it."""
+
+    def trainer_can_write(self, user) -> bool:
+        from ..permissions import user_teaches_page
+
+        return user_teaches_page(user, self)
+
+
 class CourseCatalogPage(CourseTreePageMixin, Page):
     """The public list of courses, with filters and search."""
 
@@ -140,7 +149,7 @@ class CurriculumPage(CourseTreePageMixin, Page):
         return context
 
 
-class CoursePage(CourseTreePageMixin, Page):
+class CoursePage(TaughtPageMixin, Page):
     summary = models.TextField(_("summary"), max_length=500)
     description = RichTextField(_("description"), blank=True)
     cover_image = models.ForeignKey(
@@ -250,11 +259,6 @@ class CoursePage(CourseTreePageMixin, Page):
     def curriculum(self):
         return self.get_parent().specific
 
-    def trainer_can_write(self, user) -> bool:
-        from ..permissions import user_teaches_page
-
-        return user_teaches_page(user, self)
-
     def get_context(self, request, *args, **kwargs):
         """The course; the visitor's enrolment comes from ``{% course_enrollment %}``."""
         from ..page_context import course_page_context
@@ -264,7 +268,7 @@ class CoursePage(CourseTreePageMixin, Page):
         return context
 
 
-class LessonPage(CourseTreePageMixin, Page):
+class LessonPage(TaughtPageMixin, Page):
     body = models.TextField(
         _("body (Markdown)"),
         blank=True,
@@ -308,11 +312,6 @@ class LessonPage(CourseTreePageMixin, Page):
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
-
-    def trainer_can_write(self, user) -> bool:
-        from ..permissions import user_teaches_page
-
-        return user_teaches_page(user, self)
 
     def get_context(self, request, *args, **kwargs):
         """The lesson; the visitor's progress comes from ``{% lesson_progress %}``."""

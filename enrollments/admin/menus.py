@@ -27,41 +27,23 @@ def certificate_bundles_menu_item() -> MenuItem:
 
 
 def attendance_menu_item() -> MenuItem:
+    administrator_pages = [
+        (_("Sessions"), "attendance_admin:sessions", "date"),
+        (_("Attendance records"), attendance_record_viewset.get_url_name("index"), "list-ul"),
+        (_("Export attendance"), "attendance_admin:export", "download"),
+        (_("Export jobs"), "attendance_admin:jobs", "cogs"),
+        (_("Hours summary"), "attendance_admin:hours_summary", "table"),
+        (_("Import attendance"), "attendance_admin:import", "upload"),
+    ]
     items = [
-        AdministratorMenuItem(
-            _("Sessions"), reverse("attendance_admin:sessions"), icon_name="date", order=100
-        ),
-        AdministratorMenuItem(
-            _("Attendance records"),
-            reverse(attendance_record_viewset.get_url_name("index")),
-            icon_name="list-ul",
-            order=200,
-        ),
-        AdministratorMenuItem(
-            _("Export attendance"),
-            reverse("attendance_admin:export"),
-            icon_name="download",
-            order=300,
-        ),
-        AdministratorMenuItem(
-            _("Export jobs"), reverse("attendance_admin:jobs"), icon_name="cogs", order=400
-        ),
-        AdministratorMenuItem(
-            _("Hours summary"),
-            reverse("attendance_admin:hours_summary"),
-            icon_name="table",
-            order=500,
-        ),
-        AdministratorMenuItem(
-            _("Import attendance"),
-            reverse("attendance_admin:import"),
-            icon_name="upload",
-            order=600,
-        ),
+        AdministratorMenuItem(label, reverse(url_name), icon_name=icon, order=100 * position)
+        for position, (label, url_name, icon) in enumerate(administrator_pages, start=1)
+    ]
+    items.append(
         MenuItem(
             _("Roll call (phone)"), reverse("attendance:sessions"), icon_name="user", order=700
-        ),
-    ]
+        )
+    )
     return AdministratorSubmenuMenuItem(
         _("Attendance"), Menu(items=items), icon_name="tasks", order=350
     )

@@ -17,9 +17,10 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from academy.pdf_fonts import cjk_font_name
+from enrollments.documents.layout import a4_portrait_document
 
 PLACEHOLDER = re.compile(r"\{(name|course|track|hours|date|serial)\}")
 SEAL_RED = colors.HexColor("#c8102e")
@@ -278,15 +279,8 @@ def render_hours_record(content: HoursRecordContent) -> bytes:
     """The continuing-education hours record (继续教育学时证明) as A4 portrait PDF bytes."""
     font = cjk_font_name()
     buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title="继续教育学时证明",
-        author=content.academy_name,
+    document = a4_portrait_document(
+        buffer, margin=20 * mm, title="继续教育学时证明", author=content.academy_name
     )
     title = ParagraphStyle("t", fontName=font, fontSize=22, leading=30, alignment=TA_CENTER)
     text = ParagraphStyle("p", fontName=font, fontSize=11, leading=18, wordWrap="CJK")

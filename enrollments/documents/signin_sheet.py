@@ -6,12 +6,12 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from academy.pdf_fonts import cjk_font_name
+from enrollments.documents.layout import a4_portrait_document
 
 
 def signin_sheet_pdf(*, session, roster: list[dict]) -> bytes:
@@ -70,14 +70,8 @@ def signin_sheet_pdf(*, session, roster: list[dict]) -> bytes:
     )
     story.append(table)
     buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"{title} · {session.course.title} · {session.title}",
+    document = a4_portrait_document(
+        buffer, margin=15 * mm, title=f"{title} · {session.course.title} · {session.title}"
     )
     document.build(story)
     return buffer.getvalue()

@@ -8,6 +8,8 @@ job, and a re-issue that was asked for becomes a pending (or, after failures, a
 failed) job. Everything maps back on the way down.
 """
 
+from functools import partial
+
 from django.db import migrations, models
 from django.db.models import F, Q
 
@@ -18,11 +20,42 @@ JOB_STATUS_CHOICES = [
     ("failed", "Failed"),
 ]
 
+# The job base's fields, as each model ends up with them.
+JOB_FIELDS = {
+    "job_status": partial(
+        models.CharField,
+        choices=JOB_STATUS_CHOICES,
+        default="pending",
+        max_length=20,
+        verbose_name="job status",
+    ),
+    "error": partial(models.TextField, blank=True, verbose_name="error"),
+    "attempts": partial(
+        models.PositiveSmallIntegerField, default=0, verbose_name="failed attempts"
+    ),
+    "started_at": partial(models.DateTimeField, blank=True, null=True, verbose_name="started"),
+    "finished_at": partial(models.DateTimeField, blank=True, null=True, verbose_name="finished"),
+    "last_enqueued_at": partial(
+        models.DateTimeField, blank=True, null=True, verbose_name="last queued"
+    ),
+}
 
-def job_status_field():
-    return models.CharField(
-        choices=JOB_STATUS_CHOICES, default="pending", max_length=20, verbose_name="job status"
-    )
+# (model, old name, job base name): renamed first, given the job base's definition last.
+RENAMED = [
+    ("attendanceexport", "status", "job_status"),
+    ("certificatebundle", "status", "job_status"),
+    ("certificatebundle", "last_error", "error"),
+    ("hoursrecord", "status", "job_status"),
+    ("hoursrecord", "last_error", "error"),
+    ("certificate", "last_error", "error"),
+]
+
+ADDED = {
+    "certificate": ["job_status", "started_at", "finished_at"],
+    "attendanceexport": ["attempts", "started_at", "last_enqueued_at"],
+    "certificatebundle": ["attempts", "started_at", "last_enqueued_at"],
+    "hoursrecord": ["started_at", "finished_at", "last_enqueued_at"],
+}
 
 
 def to_job_states(apps, schema_editor):
@@ -56,9 +89,9 @@ def from_job_states(apps, schema_editor):
     HoursRecord.objects.filter(job_status="running").update(job_status="pending")
 
     Certificate.objects.filter(status="pending", job_status="failed").update(status="failed")
-    Certificate.objects.filter(status__in=["issued", "revoked"]).exclude(
-        job_status="done"
-    ).update(reissue_requested=True)
+    Certificate.objects.filter(status__in=["issued", "revoked"]).exclude(job_status="done").update(
+        reissue_requested=True
+    )
 
 
 class Migration(migrations.Migration):
@@ -67,67 +100,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RenameField("attendanceexport", "status", "job_status"),
-        migrations.RenameField("certificatebundle", "status", "job_status"),
-        migrations.RenameField("certificatebundle", "last_error", "error"),
-        migrations.RenameField("hoursrecord", "status", "job_status"),
-        migrations.RenameField("hoursrecord", "last_error", "error"),
-        migrations.RenameField("certificate", "last_error", "error"),
-        migrations.AddField("certificate", "job_status", job_status_field()),
-        migrations.AddField(
-            "certificate",
-            "started_at",
-            models.DateTimeField(blank=True, null=True, verbose_name="started"),
-        ),
-        migrations.AddField(
-            "certificate",
-            "finished_at",
-            models.DateTimeField(blank=True, null=True, verbose_name="finished"),
-        ),
-        migrations.AddField(
-            "attendanceexport",
-            "attempts",
-            models.PositiveSmallIntegerField(default=0, verbose_name="failed attempts"),
-        ),
-        migrations.AddField(
-            "attendanceexport",
-            "started_at",
-            models.DateTimeField(blank=True, null=True, verbose_name="started"),
-        ),
-        migrations.AddField(
-            "attendanceexport",
-            "last_enqueued_at",
-            models.DateTimeField(blank=True, null=True, verbose_name="last queued"),
-        ),
-        migrations.AddField(
-            "certificatebundle",
-            "attempts",
-            models.PositiveSmallIntegerField(default=0, verbose_name="failed attempts"),
-        ),
-        migrations.AddField(
-            "certificatebundle",
-            "started_at",
-            models.DateTimeField(blank=True, null=True, verbose_name="started"),
-        ),
-        migrations.AddField(
-            "certificatebundle",
-            "last_enqueued_at",
-            models.DateTimeField(blank=True, null=True, verbose_name="last queued"),
-        ),
-        migrations.AddField(
-            "hoursrecord",
-            "started_at",
-            models.DateTimeField(blank=True, null=True, verbose_name="started"),
-        ),
-        migrations.AddField(
-            "hoursrecord",
-            "finished_at",
-            models.DateTimeField(blank=True, null=True, verbose_name="finished"),
-        ),
-        migrations.AddField(
-            "hoursrecord",
-            "last_enqueued_at",
-            models.DateTimeField(blank=True, null=True, verbose_name="last queued"),
+        *(migrations.RenameField(model, old, new) for model, old, new in RENAMED),
+        *(
+            migrations.AddField(model, name, JOB_FIELDS[name]())
+            for model, names in ADDED.items()
+            for name in names
         ),
         migrations.RunPython(to_job_states, from_job_states),
         migrations.RemoveField("certificate", "reissue_requested"),
@@ -141,16 +118,5 @@ class Migration(migrations.Migration):
                 verbose_name="status",
             ),
         ),
-        migrations.AlterField("attendanceexport", "job_status", job_status_field()),
-        migrations.AlterField("certificatebundle", "job_status", job_status_field()),
-        migrations.AlterField("hoursrecord", "job_status", job_status_field()),
-        migrations.AlterField(
-            "certificatebundle", "error", models.TextField(blank=True, verbose_name="error")
-        ),
-        migrations.AlterField(
-            "hoursrecord", "error", models.TextField(blank=True, verbose_name="error")
-        ),
-        migrations.AlterField(
-            "certificate", "error", models.TextField(blank=True, verbose_name="error")
-        ),
+        *(migrations.AlterField(model, new, JOB_FIELDS[new]()) for model, _old, new in RENAMED),
     ]

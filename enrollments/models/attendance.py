@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from .fields import optional_reference
+
 SHARE_FIELD: dict[str, Any] = {
     "max_digits": 3,
     "decimal_places": 2,
@@ -54,14 +56,7 @@ class Attendance(models.Model):
     hours_credited = models.DecimalField(
         _("class-hours credited"), max_digits=6, decimal_places=1, default=Decimal("0")
     )
-    marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("marked by"),
-    )
+    marked_by = optional_reference(settings.AUTH_USER_MODEL, _("marked by"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Track
 
+from .fields import optional_reference
 from .jobs import BackgroundJob
 
 
@@ -45,22 +46,14 @@ class CertificateTemplate(models.Model):
     )
     signatory_name = models.CharField(_("signatory"), max_length=100, blank=True)
     signatory_title = models.CharField(_("signatory's title"), max_length=100, blank=True)
-    seal = models.ForeignKey(
+    seal = optional_reference(
         "wagtailimages.Image",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("seal image"),
+        _("seal image"),
         help_text=_("A square PNG with a transparent background works best."),
     )
-    background = models.ForeignKey(
+    background = optional_reference(
         "wagtailimages.Image",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("background image"),
+        _("background image"),
         help_text=_("Printed under the text over the whole A4 landscape page."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -148,6 +141,16 @@ class Certificate(BackgroundJob):
     revoked_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # What the certificate says: issuing writes these fields, verification shows them.
+    STATED_FIELDS = (
+        "holder_name",
+        "course_title",
+        "track_name",
+        "track_code",
+        "hours",
+        "completed_on",
+    )
+
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
@@ -164,6 +167,11 @@ class Certificate(BackgroundJob):
     def is_valid(self) -> bool:
         """What the verification page says: issued at least once and not revoked."""
         return self.version > 0 and self.status != self.Status.REVOKED
+
+    @property
+    def pdf_filename(self) -> str:
+        """The name the PDF is downloaded under."""
+        return f"{self.serial_number}.pdf"
 
 
 class CertificateEvent(models.Model):
@@ -182,14 +190,7 @@ class CertificateEvent(models.Model):
     )
     kind = models.CharField(_("event"), max_length=30, choices=Kind.choices)
     at = models.DateTimeField(_("when"), auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    actor = optional_reference(settings.AUTH_USER_MODEL, _("by"))
     note = models.TextField(_("note"), blank=True)
     pdf_name = models.CharField(_("PDF file"), max_length=255, blank=True)
 
@@ -205,21 +206,8 @@ class CertificateEvent(models.Model):
 class CertificateBundle(BackgroundJob):
     """A ZIP of all issued certificates of a course and/or period, built in the background."""
 
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    course = models.ForeignKey(
-        "courses.CoursePage",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("course"),
-    )
+    requested_by = optional_reference(settings.AUTH_USER_MODEL, _("requested by"), blank=False)
+    course = optional_reference("courses.CoursePage", _("course"))
     issued_from = models.DateField(_("issued from"), null=True, blank=True)
     issued_until = models.DateField(_("issued until"), null=True, blank=True)
     total = models.PositiveIntegerField(_("certificates"), default=0)
@@ -262,13 +250,7 @@ class HoursRecord(BackgroundJob):
         _("class-hours"), max_digits=8, decimal_places=1, null=True, blank=True
     )
     pdf = models.FileField(_("PDF"), upload_to="hours-records/%Y/", blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = optional_reference(settings.AUTH_USER_MODEL, _("requested by"), blank=False)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
 
     class Meta:
@@ -279,3 +261,8 @@ class HoursRecord(BackgroundJob):
 
     def __str__(self):
         return f"{self.user} {self.period_start} – {self.period_end}"
+
+    @property
+    def pdf_filename(self) -> str:
+        """The name the PDF is downloaded under."""
+        return f"hours-{self.period_start}-{self.period_end}.pdf"

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import optional_reference
+
 
 class Enrollment(models.Model):
     """One trainee in one course, from application to completion."""
@@ -51,14 +53,7 @@ class Enrollment(models.Model):
         help_text=_("The waiting list moves up in this order."),
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = optional_reference(settings.AUTH_USER_MODEL, _("decided by"))
     decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)

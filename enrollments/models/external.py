@@ -6,6 +6,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import optional_reference
+
 
 def external_training_proof_path(instance, filename: str) -> str:
     # A random name: proof files are only served through an ownership-checked view.
@@ -39,14 +41,7 @@ class ExternalTraining(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = optional_reference(settings.AUTH_USER_MODEL, _("decided by"))
     rejection_reason = models.CharField(_("reason for rejection"), max_length=300, blank=True)
 
     class Meta:

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .fields import optional_reference
+
 
 def _optional_link(to: str, verbose_name, *, related_name: str = "hour_entries"):
     """What an entry was earned for; protected, since the ledger is never rewritten."""
@@ -45,14 +47,7 @@ class HourEntry(models.Model):
     external_training = _optional_link("enrollments.ExternalTraining", _("external training"))
     corrects = _optional_link("self", _("corrects"), related_name="corrections")
     description = models.CharField(_("description"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = optional_reference(settings.AUTH_USER_MODEL, _("recorded by"))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:

@@ -3,6 +3,7 @@
 import random
 import time
 from collections.abc import Callable
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
@@ -57,23 +58,12 @@ def scale_data_seed(
 
     with transaction.atomic():
         organizations = organizations_insert(scale=scale)
-        trainers = users_insert(
-            count=scale.trainers,
-            role=TRAINER,
-            label="trainer",
-            phone_prefix="167",
-            rng=rng,
-            now=now,
-            organizations=organizations,
+        people_insert = partial(users_insert, rng=rng, now=now, organizations=organizations)
+        trainers = people_insert(
+            count=scale.trainers, role=TRAINER, label="trainer", phone_prefix="167"
         )
-        trainees = users_insert(
-            count=scale.trainees,
-            role=TRAINEE,
-            label="trainee",
-            phone_prefix="166",
-            rng=rng,
-            now=now,
-            organizations=organizations,
+        trainees = people_insert(
+            count=scale.trainees, role=TRAINEE, label="trainee", phone_prefix="166"
         )
         step("people")
         tree = tree_insert(scale=scale, trainers=trainers, now=now)

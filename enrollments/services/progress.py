@@ -9,6 +9,8 @@ crediting the hidden time. Whether a lesson may be marked done is decided by
 ``enrollments.selectors.progress.lesson_completion_refusal``.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
@@ -55,10 +57,20 @@ def _progress_start(*, enrollment: Enrollment, lesson: LessonPage, now) -> Lesso
     return progress
 
 
-def _progress_locked(*, enrollment: Enrollment, lesson: LessonPage) -> LessonProgress:
-    progress = LessonProgress.objects.select_for_update().get(enrollment=enrollment, lesson=lesson)
-    progress.enrollment = enrollment
-    return progress
+@contextmanager
+def _progress_for_update(
+    *, lesson: LessonPage, user: User, now: datetime
+) -> Iterator[LessonProgress]:
+    """The trainee's progress in the lesson, started if need be, locked for the block's
+    transaction; only an enrolled trainee has one."""
+    enrollment = _enrollment_for(lesson=lesson, user=user)
+    _progress_start(enrollment=enrollment, lesson=lesson, now=now)
+    with transaction.atomic():
+        progress = LessonProgress.objects.select_for_update().get(
+            enrollment=enrollment, lesson=lesson
+        )
+        progress.enrollment = enrollment
+        yield progress
 
 
 def lesson_progress_start(
@@ -76,10 +88,7 @@ def lesson_progress_beat(
 ) -> LessonProgress:
     """Credit the time since the last beat, within the per-beat and per-lesson caps."""
     now = now or timezone.now()
-    enrollment = _enrollment_for(lesson=lesson, user=user)
-    _progress_start(enrollment=enrollment, lesson=lesson, now=now)
-    with transaction.atomic():
-        progress = _progress_locked(enrollment=enrollment, lesson=lesson)
+    with _progress_for_update(lesson=lesson, user=user, now=now) as progress:
         credit = 0
         if not resume and progress.last_beat_at is not None:
             elapsed = (now - progress.last_beat_at) // timedelta(seconds=1)
@@ -97,10 +106,7 @@ def lesson_progress_complete(
 ) -> LessonProgress:
     """Mark a lesson done once the rule allows it; credit its hours exactly once."""
     now = now or timezone.now()
-    enrollment = _enrollment_for(lesson=lesson, user=user)
-    _progress_start(enrollment=enrollment, lesson=lesson, now=now)
-    with transaction.atomic():
-        progress = _progress_locked(enrollment=enrollment, lesson=lesson)
+    with _progress_for_update(lesson=lesson, user=user, now=now) as progress:
         refusal = lesson_completion_refusal(lesson=lesson, progress=progress)
         if refusal == ALREADY_DONE:
             return progress
@@ -118,6 +124,7 @@ def lesson_progress_complete(
             )
         if refusal is not None:
             raise PermissionDenied(_("Enrol in the course to record your progress."))
+        enrollment = progress.enrollment
         progress.completed_at = now
         progress.save(update_fields=["completed_at"])
         if lesson.class_hours:

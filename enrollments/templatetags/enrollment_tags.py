@@ -15,23 +15,22 @@ from enrollments.selectors.page_context import (
 register = template.Library()
 
 
-@register.inclusion_tag("enrollments/includes/course_enrollment.html", takes_context=True)
-def course_enrollment(context, course):
+def _with_visitor(context, page_context, **page) -> dict:
+    """The tag's page, the visitor and what ``page_context`` reads for them about it."""
     request = context["request"]
     return {
         "request": request,
         "user": request.user,
-        "course": course,
-        **course_enrollment_page_context(course=course, user=request.user),
+        **page,
+        **page_context(user=request.user, **page),
     }
+
+
+@register.inclusion_tag("enrollments/includes/course_enrollment.html", takes_context=True)
+def course_enrollment(context, course):
+    return _with_visitor(context, course_enrollment_page_context, course=course)
 
 
 @register.inclusion_tag("enrollments/includes/lesson_progress.html", takes_context=True)
 def lesson_progress(context, lesson):
-    request = context["request"]
-    return {
-        "request": request,
-        "user": request.user,
-        "lesson": lesson,
-        **lesson_progress_page_context(lesson=lesson, user=request.user),
-    }
+    return _with_visitor(context, lesson_progress_page_context, lesson=lesson)

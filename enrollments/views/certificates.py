@@ -22,27 +22,37 @@ from enrollments.selectors.certificates import (
 )
 from enrollments.services.certificates.hours_records import hours_record_request
 
+# One page for a certificate found and for a search that found none.
+VERIFY_TEMPLATE = "enrollments/certificates/verify.html"
 
-def _verification_context(certificate):
-    return {
-        "certificate": certificate,
-        "masked_name": mask_name(name=certificate.holder_name),
-        "search_form": VerifySearchForm(),
-    }
+
+def _verified(request, certificate):
+    return render(
+        request,
+        VERIFY_TEMPLATE,
+        {
+            "certificate": certificate,
+            "masked_name": mask_name(name=certificate.holder_name),
+            "search_form": VerifySearchForm(),
+        },
+    )
+
+
+def _unknown(request, search_form, *, searched: bool = True):
+    """The search form, saying that nothing matches when something was looked for (a 404)."""
+    return render(
+        request,
+        VERIFY_TEMPLATE,
+        {"search_form": search_form, "show_unknown": searched},
+        status=404 if searched else 200,
+    )
 
 
 def verify(request, code):
     certificate = certificate_for_verification(code=code)
     if certificate is None:
-        return render(
-            request,
-            "enrollments/certificates/verify_unknown.html",
-            {"search_form": VerifySearchForm(), "show_unknown": True},
-            status=404,
-        )
-    return render(
-        request, "enrollments/certificates/verify.html", _verification_context(certificate)
-    )
+        return _unknown(request, VerifySearchForm())
+    return _verified(request, certificate)
 
 
 def verify_search(request):
@@ -55,14 +65,16 @@ def verify_search(request):
             full_name=form.cleaned_data["full_name"],
         )
     if certificate is not None:
-        return render(
-            request, "enrollments/certificates/verify.html", _verification_context(certificate)
-        )
-    return render(
-        request,
-        "enrollments/certificates/verify_unknown.html",
-        {"search_form": form, "show_unknown": searched},
-        status=404 if searched else 200,
+        return _verified(request, certificate)
+    return _unknown(request, form, searched=searched)
+
+
+def _own_pdf(document):
+    """The PDF of the trainee's own certificate or hours record; none found is a 404."""
+    if document is None:
+        raise Http404
+    return private_file_response(
+        document.pdf, allowed=True, filename=document.pdf_filename, content_type="application/pdf"
     )
 
 
@@ -77,15 +89,7 @@ def my_certificates(request):
 
 @login_required
 def download(request, certificate_id):
-    certificate = certificate_get_for_download(user=request.user, certificate_id=certificate_id)
-    if certificate is None:
-        raise Http404
-    return private_file_response(
-        certificate.pdf,
-        allowed=True,
-        filename=f"{certificate.serial_number}.pdf",
-        content_type="application/pdf",
-    )
+    return _own_pdf(certificate_get_for_download(user=request.user, certificate_id=certificate_id))
 
 
 @login_required
@@ -114,26 +118,13 @@ def hours_records(request):
 
 @login_required
 def hours_record_download(request, record_id):
-    record = hours_record_get_for_download(user=request.user, record_id=record_id)
-    if record is None:
-        raise Http404
-    return private_file_response(
-        record.pdf,
-        allowed=True,
-        filename=f"hours-{record.period_start}-{record.period_end}.pdf",
-        content_type="application/pdf",
-    )
+    return _own_pdf(hours_record_get_for_download(user=request.user, record_id=record_id))
 
 
 def hours_record_verify(request, code):
     record = hours_record_for_verification(code=code)
     if record is None:
-        return render(
-            request,
-            "enrollments/certificates/verify_unknown.html",
-            {"search_form": VerifySearchForm(), "show_unknown": True},
-            status=404,
-        )
+        return _unknown(request, VerifySearchForm())
     return render(
         request,
         "enrollments/certificates/hours_verify.html",

@@ -14,6 +14,10 @@ from enrollments.models import Attendance, Enrollment
 from enrollments.services.checkin import checkin_by_code_record, checkin_record, checkout_record
 
 
+def _clock(moment) -> str:
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
 def _checkin_context(request, session, form):
     attendance = (
         Attendance.objects.filter(session=session, enrollment__user=request.user).first()
@@ -51,7 +55,7 @@ def checkin(request, session_id: int):
                     request,
                     _("Checked in at %(time)s: %(status)s.")
                     % {
-                        "time": timezone.localtime(attendance.checked_in_at).strftime("%H:%M"),
+                        "time": _clock(attendance.checked_in_at),
                         "status": attendance.get_status_display(),
                     },
                 )
@@ -88,8 +92,6 @@ def checkout(request, session_id: int):
         messages.error(request, refusal.text)
     else:
         messages.success(
-            request,
-            _("Checked out at %(time)s.")
-            % {"time": timezone.localtime(attendance.checked_out_at).strftime("%H:%M")},
+            request, _("Checked out at %(time)s.") % {"time": _clock(attendance.checked_out_at)}
         )
     return redirect("attendance:checkin", session_id=session.pk)

@@ -2,6 +2,7 @@
 summary and the import of live-online participant lists."""
 
 import tempfile
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
@@ -36,6 +37,16 @@ from enrollments.services.exports import (
 )
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_download(filename: str, write: Callable[..., object], **arguments) -> FileResponse:
+    """Send the spreadsheet that ``write(output=..., **arguments)`` writes to a scratch file."""
+    output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+    write(output=output, **arguments)
+    output.seek(0)
+    return FileResponse(
+        output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
 
 
 def _render(request, template, title, context):
@@ -101,16 +112,12 @@ def export(request):
             )
             response["Content-Disposition"] = f'attachment; filename="attendance-{stamp}.csv"'
             return response
-        output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        attendance_export_file_write(
-            output=output, export_format=export_format, language=language, filters=filters
-        )
-        output.seek(0)
-        return FileResponse(
-            output,
-            as_attachment=True,
-            filename=f"attendance-{stamp}.xlsx",
-            content_type=XLSX_CONTENT_TYPE,
+        return _xlsx_download(
+            f"attendance-{stamp}.xlsx",
+            attendance_export_file_write,
+            export_format=export_format,
+            language=language,
+            filters=filters,
         )
     return _render(request, "export.html", _("Export attendance"), {"form": form})
 
@@ -138,20 +145,13 @@ def hours_summary(request):
     form = HoursSummaryForm(request.GET or None)
     if request.GET and form.is_valid():
         data = form.cleaned_data
-        output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        hours_summary_file_write(
-            output=output,
+        return _xlsx_download(
+            f"hours-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}.xlsx",
+            hours_summary_file_write,
             language=get_language(),
             date_from=data["date_from"],
             date_to=data["date_to"],
             organization_id=data["organization"].pk if data["organization"] else None,
-        )
-        output.seek(0)
-        return FileResponse(
-            output,
-            as_attachment=True,
-            filename=f"hours-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}.xlsx",
-            content_type=XLSX_CONTENT_TYPE,
         )
     return _render(request, "hours_summary.html", _("Hours summary"), {"form": form})
 

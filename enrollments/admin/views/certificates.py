@@ -71,7 +71,7 @@ def download(request, certificate_id):
     return private_file_response(
         certificate.pdf,
         allowed=True,
-        filename=f"{certificate.serial_number}.pdf",
+        filename=certificate.pdf_filename,
         content_type="application/pdf",
     )
 
@@ -145,6 +145,6 @@ def hours_record_download(request, record_id):
     return private_file_response(
         record.pdf,
         allowed=record.is_done,
-        filename=f"hours-{record.period_start}-{record.period_end}.pdf",
+        filename=record.pdf_filename,
         content_type="application/pdf",
     )

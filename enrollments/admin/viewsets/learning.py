@@ -12,6 +12,20 @@ from enrollments.models import ContinuingEducationPolicy, Enrollment, ExternalTr
 from enrollments.selectors.access import course_is_managed_by, enrollment_managed_queryset
 
 
+def _decision_urls(url_name: str, pk: int, *decisions: str) -> dict[str, str]:
+    """The ``<decision>_url`` of each decision the view ``url_name`` takes on the record."""
+    return {f"{decision}_url": reverse(url_name, args=[pk, decision]) for decision in decisions}
+
+
+class RecordViewSet(ModelViewSet):
+    """Records that are listed, searched in the database and inspected, never edited here."""
+
+    # Never offered: the policy grants "view" only; changes go through the actions.
+    exclude_form_fields: list[str] = []
+    inspect_view_enabled = True
+    search_backend_name = None
+
+
 class OrganizationColumn(Column):
     def get_value(self, instance):
         profile = getattr(instance.user, "trainee_profile", None)
@@ -37,14 +51,10 @@ class EnrollmentInspectView(InspectView):
         context["may_decide"] = course_is_managed_by(
             course=enrollment.course, user=self.request.user
         )
-        context["approve_url"] = reverse(
-            "enrollments_admin:enrollment_decide", args=[enrollment.pk, "approve"]
-        )
-        context["reject_url"] = reverse(
-            "enrollments_admin:enrollment_decide", args=[enrollment.pk, "reject"]
-        )
-        context["admit_url"] = reverse(
-            "enrollments_admin:enrollment_decide", args=[enrollment.pk, "admit"]
+        context.update(
+            _decision_urls(
+                "enrollments_admin:enrollment_decide", enrollment.pk, "approve", "reject", "admit"
+            )
         )
         if is_administrator(self.request.user):
             context["ledger_url"] = reverse(
@@ -53,15 +63,12 @@ class EnrollmentInspectView(InspectView):
         return context
 
 
-class EnrollmentViewSet(ModelViewSet):
-    # Never offered: the policy grants "view" only; changes go through the actions.
-    exclude_form_fields: list[str] = []
+class EnrollmentViewSet(RecordViewSet):
     model = Enrollment
     icon = "group"
     menu_label = _("Enrolments")
     index_view_class = EnrollmentIndexView
     inspect_view_class = EnrollmentInspectView
-    inspect_view_enabled = True
     list_display = [
         "user",
         "course",
@@ -71,7 +78,6 @@ class EnrollmentViewSet(ModelViewSet):
     ]
     list_filter = ["status", "course", "source", "user__trainee_profile__organization"]
     search_fields = ["user__full_name", "user__phone", "user__email"]
-    search_backend_name = None
     inspect_view_fields = [
         "user",
         "course",
@@ -93,17 +99,13 @@ class HourEntryIndexView(IndexView):
         return HourEntry.objects.select_related("user", "course", "recorded_by")
 
 
-class HourEntryViewSet(ModelViewSet):
-    # Never offered: the policy grants "view" only; changes go through the actions.
-    exclude_form_fields: list[str] = []
+class HourEntryViewSet(RecordViewSet):
     model = HourEntry
     icon = "time"
     menu_label = _("Class-hours ledger")
-    inspect_view_enabled = True
     list_display = ["user", "source", "hours", "date", "course", "recorded_by"]
     list_filter = ["source", "date", "user__trainee_profile__organization"]
     search_fields = ["user__full_name", "user__phone", "description"]
-    search_backend_name = None
     ordering = ["-date", "-pk"]
 
     index_view_class = HourEntryIndexView
@@ -122,28 +124,23 @@ class ExternalTrainingInspectView(InspectView):
         training = self.object
         context["training"] = training
         context["submitted"] = training.status == ExternalTraining.Status.SUBMITTED
-        context["approve_url"] = reverse(
-            "enrollments_admin:external_training_decide", args=[training.pk, "approve"]
-        )
-        context["reject_url"] = reverse(
-            "enrollments_admin:external_training_decide", args=[training.pk, "reject"]
+        context.update(
+            _decision_urls(
+                "enrollments_admin:external_training_decide", training.pk, "approve", "reject"
+            )
         )
         context["proof_url"] = reverse("enrollments:external_training_proof", args=[training.pk])
         return context
 
 
-class ExternalTrainingViewSet(ModelViewSet):
-    # Never offered: the policy grants "view" only; changes go through the actions.
-    exclude_form_fields: list[str] = []
+class ExternalTrainingViewSet(RecordViewSet):
     model = ExternalTraining
     icon = "doc-full"
     menu_label = _("External training")
     inspect_view_class = ExternalTrainingInspectView
-    inspect_view_enabled = True
     list_display = ["user", "title", "provider", "date", "hours", "status"]
     list_filter = ["status"]
     search_fields = ["user__full_name", "title", "provider"]
-    search_backend_name = None
     inspect_view_fields = [
         "user",
         "title",

@@ -47,12 +47,7 @@ DEFAULT_TITLE = CertificateTemplate._meta.get_field("title").default
 ISSUED_FIELDS = (
     "status",
     "serial_number",
-    "track_code",
-    "holder_name",
-    "course_title",
-    "track_name",
-    "hours",
-    "completed_on",
+    *Certificate.STATED_FIELDS,
     "issued_at",
     "pdf",
     "version",
