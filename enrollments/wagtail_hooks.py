@@ -5,12 +5,14 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
 from academy.access import ViewOnlyPolicy
+from courses.models import LessonPage
 
 from .admin import menus, urls
 from .admin.viewsets.attendance import attendance_record_viewset
 from .admin.viewsets.certificates import CertificateViewSetGroup
 from .admin.viewsets.learning import LearningViewSetGroup
 from .models import Attendance, Certificate, Enrollment, ExternalTraining, HourEntry
+from .services.progress import lesson_progress_start
 
 register_permission_policy(Enrollment, ViewOnlyPolicy(Enrollment, trainers_may_view=True))
 for model in (HourEntry, ExternalTraining, Certificate, Attendance):
@@ -50,10 +52,6 @@ for menu_item in (
 # only a lesson actually shown to the visitor counts as opened.
 @hooks.register("on_serve_page", order=100)
 def record_lesson_opened(serve):
-    from courses.models import LessonPage
-
-    from .services.progress import lesson_progress_start
-
     def serve_and_record(page, request, serve_args, serve_kwargs):
         if isinstance(page, LessonPage):
             lesson_progress_start(lesson=page, user=request.user)

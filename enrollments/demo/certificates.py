@@ -7,14 +7,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from courses.models import CourseCatalogPage, CoursePage, CurriculumPage, Track
 from enrollments.models import Certificate, Enrollment, HourEntry
 from enrollments.services.certificates.issuing import certificate_issue
 
 
 def _ensure_completed_enrollment() -> None:
     """Complete one enrolment of the demo trainee when the demo has none completed."""
-    from courses.models import CourseCatalogPage, CoursePage, CurriculumPage, Track
-
     trainee = get_user_model().objects.filter(username="trainee").first()
     if trainee is None:
         return

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from courses.models import CourseCatalogPage, CoursePage, CurriculumPage, LessonPage
 from enrollments.models import Enrollment, ExternalTraining, HourEntry, LessonProgress
 from enrollments.services.enrollment import (
     enrollment_approve,
@@ -43,8 +44,6 @@ def _demo_course(
     curriculum, course, *, lessons, slug_prefix, task, estimated_minutes, min_study_minutes, trainer
 ):
     """Publish a demo course with its lessons, taught by the demo trainer."""
-    from courses.models import LessonPage
-
     _publish_child(curriculum, course)
     for order, title in enumerate(lessons):
         _publish_child(
@@ -66,8 +65,6 @@ def _demo_course(
 
 
 def _demo_courses():
-    from courses.models import CourseCatalogPage, CoursePage, CurriculumPage
-
     ethics = CoursePage.objects.filter(slug=ETHICS_SLUG).first()
     workshop = CoursePage.objects.filter(slug=WORKSHOP_SLUG).first()
     if ethics and workshop:
@@ -137,8 +134,6 @@ def _study(*, user, lesson):
 
 @transaction.atomic
 def seed_enrollments():
-    from courses.models import LessonPage
-
     people = {u.username: u for u in User.objects.filter(username__startswith="trainee")}
     admin = User.objects.get(username="admin")
     ethics, workshop = _demo_courses()

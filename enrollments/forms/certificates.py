@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from courses.models import CoursePage
+
 
 class VerifySearchForm(forms.Form):
     serial_number = forms.CharField(label=_("Serial number"), max_length=40)
@@ -41,8 +43,6 @@ class BundleForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from courses.models import CoursePage
-
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = CoursePage.objects.order_by("title")
 

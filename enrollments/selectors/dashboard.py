@@ -7,6 +7,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from academy.models import TraineeProfile, User
+from courses.models import ClassSession, LessonPage
 from enrollments.models import Enrollment, LessonProgress
 from enrollments.selectors.certificates import certificate_list_for_user
 from enrollments.selectors.hours import hours_summary
@@ -19,8 +20,6 @@ UPCOMING_SESSIONS = 10
 
 def _lesson_counts(*, courses) -> dict[int, int]:
     """Live lessons per course, in one query grouped by the parent's tree path."""
-    from courses.models import LessonPage
-
     if not courses:
         return {}
     steplen = LessonPage.steplen
@@ -37,8 +36,6 @@ def _lesson_counts(*, courses) -> dict[int, int]:
 
 
 def dashboard_context(*, user: User, now: datetime | None = None) -> dict:
-    from courses.models import ClassSession
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     enrollments = list(

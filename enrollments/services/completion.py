@@ -5,14 +5,13 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from courses.models import ClassSession, LessonPage
 from enrollments.models import Attendance, Enrollment, HourEntry, LessonProgress
 from enrollments.services.certificates.issuing import certificate_request
 
 
 def enrollment_completion_rule_met(*, enrollment: Enrollment) -> bool:
     """Required lessons done, attendance share reached, and enough class-hours earned."""
-    from courses.models import ClassSession, LessonPage
-
     course = enrollment.course
     required_lessons = LessonPage.objects.live().child_of(course).filter(is_required=True)
     done_required = LessonProgress.objects.filter(

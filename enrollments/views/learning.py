@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from academy.errors import RuleViolation
+from courses.models import CoursePage, LessonPage
 from enrollments.models import Enrollment
 from enrollments.selectors.dashboard import dashboard_context
 from enrollments.selectors.progress import lesson_completion_refusal
@@ -18,14 +19,10 @@ from enrollments.services.progress import lesson_progress_beat, lesson_progress_
 
 
 def _live_course(course_id):
-    from courses.models import CoursePage
-
     return get_object_or_404(CoursePage.objects.live().public(), pk=course_id)
 
 
 def _live_lesson(lesson_id):
-    from courses.models import LessonPage
-
     return get_object_or_404(LessonPage.objects.live().public(), pk=lesson_id)
 
 

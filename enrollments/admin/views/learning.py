@@ -15,6 +15,7 @@ from academy.errors import RuleViolation
 from academy.forms import form_add_rule_violation
 from academy.models import User
 from academy.roles import is_administrator
+from courses.models import CoursePage
 from enrollments.forms.learning import HourAdjustmentForm, ReasonForm, RosterUploadForm
 from enrollments.selectors.access import enrollment_managed_queryset
 from enrollments.selectors.enrollment import enrollment_list_for_user
@@ -127,8 +128,6 @@ def trainee_ledger(request, user_id):
 
 def roster_courses(request):
     _require_administrator(request)
-    from courses.models import CoursePage
-
     courses = CoursePage.objects.order_by("path")
     return _render(
         request, "enrollments/admin/roster_courses.html", _("Import a roster"), {"courses": courses}
@@ -138,8 +137,6 @@ def roster_courses(request):
 @require_http_methods(["GET", "POST"])
 def roster_upload(request, course_id):
     _require_administrator(request)
-    from courses.models import CoursePage
-
     course = get_object_or_404(CoursePage, pk=course_id)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -166,8 +163,6 @@ def roster_upload(request, course_id):
 @require_http_methods(["GET", "POST"])
 def roster_preview(request, course_id, token):
     _require_administrator(request)
-    from courses.models import CoursePage
-
     course = get_object_or_404(CoursePage, pk=course_id)
     key = ROSTER_SESSION_PREFIX + token
     stored = request.session.get(key)

@@ -7,7 +7,7 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from courses.models import CoursePage, Track
+from courses.models import CoursePage, CurriculumPage, Track
 from enrollments.models import Certificate, CertificateTemplate
 
 
@@ -34,8 +34,6 @@ class CertificateFilterSet(WagtailFilterSet):
         fields = ["status", "job_status"]
 
     def filter_track(self, queryset, name, value):
-        from courses.models import CurriculumPage
-
         curricula = CurriculumPage.objects.filter(track=value)
         course_ids = CoursePage.objects.none()
         for curriculum in curricula:
