@@ -3,7 +3,7 @@ import os
 import pytest
 from django.conf import settings
 
-from tests import factories
+from tests.academy import factories
 
 
 def pytest_collection_modifyitems(config, items):

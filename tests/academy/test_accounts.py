@@ -9,9 +9,9 @@ from academy.models import QualificationLevel
 from academy.services import trainee_account_create, trainee_account_username
 from enrollments.services.attendance import walk_in_enroll
 from enrollments.services.roster import roster_import, roster_read
-from tests import factories
+from tests.academy import factories
+from tests.academy.factories import PASSWORD
 from tests.enrollments import attendance_factories as af
-from tests.factories import PASSWORD
 
 User = get_user_model()
 
@@ -223,7 +223,7 @@ def test_registration_page_is_chinese_by_default(client, organization):
     "identifier", ["trainee@example.com", "13900001234", "TRAINEE@example.com"]
 )
 def test_login_with_email_or_phone(client, identifier):
-    from tests.factories import trainee
+    from tests.academy.factories import trainee
 
     trainee(username="t1", email="trainee@example.com", phone="13900001234")
 

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import resolve, reverse
 
-from tests import factories
+from tests.academy import factories
 
 PUBLIC_URLS = [
     ("enrollments:dashboard", {}, "/learning/"),

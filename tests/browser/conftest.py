@@ -288,7 +288,7 @@ def classroom(demo_site):
     from courses.models import CoursePage
     from enrollments.models import Enrollment
     from enrollments.services.enrollment import enrollment_enrol
-    from tests import factories
+    from tests.academy import factories
 
     course = CoursePage.objects.get(slug="casework-basics")
     session, *later = course.sessions.order_by("starts_at")

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from courses.models import DeliveryMode, Track
-from tests import factories as people
+from tests.academy import factories as people
 from tests.courses import factories
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from courses.models import ClassSession
-from tests import factories as people
+from tests.academy import factories as people
 from tests.courses import factories
 
 

@@ -9,7 +9,7 @@ from wagtail.images.tests.utils import get_test_image_file
 
 from courses.models import LessonAttachment, LessonImage
 from enrollments.models import LessonProgress
-from tests import factories as people
+from tests.academy import factories as people
 from tests.courses import factories
 from tests.enrollments import factories as enrolment
 

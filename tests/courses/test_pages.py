@@ -12,7 +12,7 @@ from courses.models import (
     LessonPage,
     Track,
 )
-from tests import factories as people
+from tests.academy import factories as people
 from tests.courses import factories
 
 

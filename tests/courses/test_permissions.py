@@ -9,7 +9,7 @@ from wagtail.models import Page, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from courses.models import ClassSession, CoursePage, LessonPage
-from tests import factories as people
+from tests.academy import factories as people
 from tests.courses import factories
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from courses.models import ClassSession, CoursePage, CurriculumPage
 from enrollments.models import Enrollment
-from tests import factories
+from tests.academy import factories
 
 _sequence = count(1)
 

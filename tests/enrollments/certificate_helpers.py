@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from courses.models import CourseCatalogPage, CoursePage, CurriculumPage, Track
 from enrollments.models import Enrollment, HourEntry
-from tests import factories
+from tests.academy import factories
 
 
 def curriculum(*, code="n", track=Track.NEWCOMER, slug=None):

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from enrollments.models import Enrollment, ExternalTraining, HourEntry
-from tests import factories
+from tests.academy import factories
 from tests.enrollments import factories as ef
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from enrollments.services.attendance import (
     session_attendance_unlock,
     walk_in_enroll,
 )
-from tests import factories
+from tests.academy import factories
 from tests.enrollments import attendance_factories as af
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from enrollments.models import Enrollment
-from tests import factories
+from tests.academy import factories
 from tests.enrollments.certificate_helpers import course
 
 BEFORE = [("enrollments", "0007_checkin_code_attempts")]

@@ -11,7 +11,7 @@ from django.db import connection, connections
 from enrollments.models import Certificate, CertificateSerialCounter, Enrollment, HourEntry
 from enrollments.services.certificates import issuing
 from enrollments.tasks import certificate_issue_task
-from tests import factories
+from tests.academy import factories
 from tests.enrollments.certificate_helpers import completed_enrollment, course
 
 needs_redis = pytest.mark.skipif(

@@ -25,7 +25,7 @@ from enrollments.models import (
 )
 from enrollments.selectors.certificates import mask_name
 from enrollments.services.certificates import bundles, issuing, lifecycle
-from tests import factories
+from tests.academy import factories
 from tests.enrollments.certificate_helpers import completed_enrollment, course
 
 pytestmark = pytest.mark.django_db

@@ -29,7 +29,7 @@ from enrollments.services.checkin import (
     checkin_token,
     checkout_record,
 )
-from tests import factories
+from tests.academy import factories
 from tests.enrollments import attendance_factories as af
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 from academy.models import TraineeProfile
 from courses.models import ClassSession
 from enrollments.models import Enrollment, HourEntry, LessonProgress
-from tests import factories
+from tests.academy import factories
 from tests.enrollments import factories as ef
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_dashboard_needs_login(client):
 def test_dashboard_links_to_check_in_and_certificates(client):
     from django.urls import reverse
 
-    from tests.factories import trainee
+    from tests.academy.factories import trainee
 
     client.force_login(trainee())
 

@@ -18,7 +18,7 @@ from enrollments.services.enrollment import (
     enrollment_reject,
     enrollment_withdraw,
 )
-from tests import factories
+from tests.academy import factories
 from tests.enrollments import factories as ef
 
 Status = Enrollment.Status

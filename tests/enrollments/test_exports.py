@@ -14,7 +14,7 @@ from enrollments.documents.spreadsheets import neutralise
 from enrollments.models import Attendance, AttendanceExport, HourEntry
 from enrollments.services.attendance import attendance_set
 from enrollments.services.exports import attendance_export_request, attendance_export_run
-from tests import factories
+from tests.academy import factories
 from tests.enrollments import attendance_factories as af
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.test import override_settings
 from enrollments.models import Attendance, AttendanceExport
 from enrollments.services.attendance import attendance_set
 from enrollments.services.exports import attendance_export_request
-from tests import factories
+from tests.academy import factories
 from tests.enrollments import attendance_factories as af
 
 pytestmark = [

@@ -16,7 +16,7 @@ from enrollments.services.external_training import (
     external_training_submit,
 )
 from enrollments.services.ledger import hour_entry_adjust, hour_entry_correct
-from tests import factories
+from tests.academy import factories
 
 pytestmark = pytest.mark.django_db
 

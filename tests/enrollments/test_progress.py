@@ -24,7 +24,7 @@ from enrollments.services.progress import (
     lesson_progress_complete,
     lesson_progress_start,
 )
-from tests import factories
+from tests.academy import factories
 from tests.enrollments import factories as ef
 
 pytestmark = pytest.mark.django_db

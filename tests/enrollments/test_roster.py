@@ -10,7 +10,7 @@ from academy.errors import RuleViolation
 from academy.services import trainee_account_create
 from enrollments.models import Enrollment
 from enrollments.services.roster import roster_check, roster_import, roster_read
-from tests import factories
+from tests.academy import factories
 from tests.enrollments import factories as ef
 
 User = get_user_model()

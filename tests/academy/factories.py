@@ -1,6 +1,9 @@
+"""Users, organisations and trainee profiles."""
+
+from datetime import date
+
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from academy.models import Organization, QualificationLevel, TraineeProfile
 from academy.roles import ADMINISTRATOR, TRAINEE, TRAINER
@@ -44,25 +47,39 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class TraineeProfileFactory(factory.django.DjangoModelFactory):
+    """A user's one profile: making a second for the same user is an error, not a no-op."""
+
     class Meta:
         model = TraineeProfile
-        django_get_or_create = ("user",)
 
     user = factory.SubFactory(UserFactory)
     organization = factory.SubFactory(OrganizationFactory)
     qualification_level = QualificationLevel.ASSISTANT
+    registration_date = None
 
 
-def trainee(**kwargs):
-    user = UserFactory(**kwargs)
-    user.groups.add(Group.objects.get(name=TRAINEE))
-    TraineeProfileFactory(user=user)
+def trainee(
+    *,
+    organization: Organization | None = None,
+    qualification_level: str = QualificationLevel.ASSISTANT,
+    registration_date: date | None = None,
+    **user_fields,
+):
+    """A user in the trainee role with a profile; the profile's fields are keywords here."""
+    user = UserFactory(role=TRAINEE, **user_fields)
+    profile = {"organization": organization} if organization is not None else {}
+    TraineeProfileFactory(
+        user=user,
+        qualification_level=qualification_level,
+        registration_date=registration_date,
+        **profile,
+    )
     return user
 
 
-def trainer(**kwargs):
-    return UserFactory(role=TRAINER, **kwargs)
+def trainer(**user_fields):
+    return UserFactory(role=TRAINER, **user_fields)
 
 
-def administrator(**kwargs):
-    return UserFactory(role=ADMINISTRATOR, **kwargs)
+def administrator(**user_fields):
+    return UserFactory(role=ADMINISTRATOR, **user_fields)
