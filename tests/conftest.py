@@ -3,7 +3,8 @@ import os
 import pytest
 from django.conf import settings
 
-from tests.academy import factories
+from tests.academy import factories as people
+from tests.courses import factories as tree
 
 
 def pytest_collection_modifyitems(config, items):
@@ -70,22 +71,22 @@ def _default_language():
 
 @pytest.fixture
 def organization(db):
-    return factories.OrganizationFactory(name="阳光社会工作服务中心")
+    return people.OrganizationFactory(name="阳光社会工作服务中心")
 
 
 @pytest.fixture
 def trainee_user(db, organization):
-    return factories.trainee(full_name="李晓明")
+    return people.trainee(full_name="李晓明")
 
 
 @pytest.fixture
 def trainer_user(db):
-    return factories.trainer(full_name="陈立群")
+    return people.trainer(full_name="陈立群")
 
 
 @pytest.fixture
 def admin_user(db):
-    return factories.administrator(full_name="王海燕")
+    return people.administrator(full_name="王海燕")
 
 
 @pytest.fixture
@@ -93,3 +94,9 @@ def home_page(db):
     from cms_pages.demo import seed_site
 
     return seed_site()
+
+
+@pytest.fixture
+def taught_course(db, trainer_user):
+    """A published classroom course that trainer_user teaches."""
+    return tree.course(trainers=[trainer_user])

@@ -11,7 +11,7 @@ from enrollments.services.attendance import walk_in_enroll
 from enrollments.services.roster import roster_import, roster_read
 from tests.academy import factories
 from tests.academy.factories import PASSWORD
-from tests.enrollments import attendance_factories as af
+from tests.courses import factories as tree
 
 User = get_user_model()
 
@@ -131,10 +131,10 @@ def test_the_login_name_is_the_email_in_lower_case_or_else_the_phone(email, phon
 
 @pytest.mark.django_db
 def test_registration_roster_and_walk_in_name_accounts_by_one_rule(
-    client, organization, admin_user, trainer_user
+    client, organization, admin_user, trainer_user, taught_course
 ):
     client.post(reverse("accounts:register"), registration_data(organization))
-    course = af.course(trainers=[trainer_user])
+    course = taught_course
     roster = roster_read(
         upload=SimpleUploadedFile(
             "roster.csv",
@@ -147,7 +147,7 @@ def test_registration_roster_and_walk_in_name_accounts_by_one_rule(
     )
     roster_import(course=course, sheet=roster, actor=admin_user)
     walk_in_enroll(
-        session=af.session(course_page=course),
+        session=tree.session(course=course),
         user=trainer_user,
         phone="13800000003",
         full_name="丙学员",
@@ -168,10 +168,10 @@ def test_registration_roster_and_walk_in_name_accounts_by_one_rule(
 
 @pytest.mark.django_db
 def test_an_account_named_by_the_old_walk_in_rule_keeps_its_name_and_logs_in_by_phone(
-    client, trainer_user
+    client, trainer_user, taught_course
 ):
     old = factories.trainee(username="walkin-13712345678", phone="13712345678", email="")
-    session = af.session(course_page=af.course(trainers=[trainer_user]))
+    session = tree.session(course=taught_course)
 
     result = walk_in_enroll(session=session, user=trainer_user, phone="13712345678")
 
@@ -223,9 +223,7 @@ def test_registration_page_is_chinese_by_default(client, organization):
     "identifier", ["trainee@example.com", "13900001234", "TRAINEE@example.com"]
 )
 def test_login_with_email_or_phone(client, identifier):
-    from tests.academy.factories import trainee
-
-    trainee(username="t1", email="trainee@example.com", phone="13900001234")
+    factories.trainee(username="t1", email="trainee@example.com", phone="13900001234")
 
     response = client.post(
         reverse("accounts:login"), {"username": identifier, "password": PASSWORD}

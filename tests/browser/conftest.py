@@ -17,6 +17,8 @@ from django.core.management import call_command
 from django.urls import path
 from django.views.static import serve
 
+from academy.demo import DEMO_PASSWORD
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 VIEWPORTS = {
@@ -32,8 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-DEMO_PASSWORD = "shegong-demo-2026"  # noqa: S105 - the published demo logins
 
 # The ORM is used from the test thread while Playwright's sync API runs its own loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -69,12 +69,12 @@ def test_the_visitors_enrolment_and_progress_cost_a_fixed_number_of_queries(clie
     course = factories.course(trainers=[people.trainer()], sessions=2)
     lesson = factories.lesson(parent=course, min_study_minutes=10)
     for _index in range(3):
-        enrolment.enrollment(people.trainee(), course)
+        enrolment.enrollment(course=course, user=people.trainee())
     counts = {"anonymous": (count_queries(client, course.url), count_queries(client, lesson.url))}
     client.force_login(people.trainee())
     counts["not enrolled"] = (count_queries(client, course.url), count_queries(client, lesson.url))
     trainee = people.trainee()
-    enrolment.enrollment(trainee, course)
+    enrolment.enrollment(course=course, user=trainee)
     client.force_login(trainee)
     counts["enrolled"] = (count_queries(client, course.url), count_queries(client, lesson.url))
 

@@ -1,62 +1,118 @@
-"""Course pages and enrolment records for the enrolment tests."""
+"""Enrolments and what they earn: progress, attendance, hour entries, certificates."""
 
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from courses.models import CourseCatalogPage, CoursePage, CurriculumPage, LessonPage
-from enrollments.models import Enrollment
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from courses.models import ClassSession, CoursePage, DeliveryMode, LessonPage
+from enrollments.models import (
+    Attendance,
+    Certificate,
+    Enrollment,
+    ExternalTraining,
+    HourEntry,
+    LessonProgress,
+)
+from tests.academy import factories as people
+from tests.courses import factories as tree
+
+PDF = b"%PDF-1.4\n%%EOF\n"
 
 
-def _publish(parent, page):
-    parent.add_child(instance=page)
-    page.save_revision().publish()
-    page.refresh_from_db()
-    return page
-
-
-def curriculum():
-    """The test curriculum, created on first use under the seeded catalogue."""
-    existing = CurriculumPage.objects.filter(code="test").first()
-    if existing:
-        return existing
-    from cms_pages.demo import seed_site
-
-    seed_site()
-    catalog = CourseCatalogPage.objects.get()
-    return _publish(
-        catalog, CurriculumPage(title="测试课程体系", slug="test-track", track="topic", code="test")
+def enrollment(
+    *, course: CoursePage, user=None, status: str = Enrollment.Status.ACTIVE, **fields
+) -> Enrollment:
+    """``user`` (a new trainee by default) in ``course``; other fields as given."""
+    return Enrollment.objects.create(
+        user=user or people.trainee(), course=course, status=status, **fields
     )
 
 
-_counter = {"course": 0, "lesson": 0}
+def certified_course(**fields) -> CoursePage:
+    """The online newcomer course the certificate tests issue for, in curriculum "n"."""
+    fields.setdefault("title", "社会工作伦理与价值观")
+    fields.setdefault("code", "n")
+    fields.setdefault("delivery_mode", DeliveryMode.ONLINE)
+    fields.setdefault("class_hours", Decimal("12"))
+    return tree.course(**fields)
 
 
-def course(**fields) -> CoursePage:
-    _counter["course"] += 1
-    number = _counter["course"]
-    values = {
-        "title": f"课程 {number}",
-        "slug": f"course-{number}",
-        "summary": "课程简介",
-        "delivery_mode": "online",
-        "class_hours": Decimal("3.0"),
-    }
-    values.update(fields)
-    return _publish(curriculum(), CoursePage(**values))
+def completed_enrollment(
+    *, user=None, course: CoursePage | None = None, hours=Decimal("12.5"), year: int = 2026
+) -> Enrollment:
+    """李晓明 completed 社会工作伦理与价值观 on 30 June ``year``, with ``hours`` online."""
+    user = user or people.trainee(full_name="李晓明")
+    course = course or certified_course()
+    completed_at = datetime(year, 6, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    completed = enrollment(
+        course=course, user=user, status=Enrollment.Status.COMPLETED, completed_at=completed_at
+    )
+    hour_entry(
+        user=user,
+        enrollment=completed,
+        course=course,
+        hours=hours,
+        date=timezone.localdate(completed_at),
+    )
+    return completed
 
 
-def lesson(parent: CoursePage, **fields) -> LessonPage:
-    _counter["lesson"] += 1
-    number = _counter["lesson"]
-    values = {
-        "title": f"第 {number} 课",
-        "slug": f"lesson-{number}",
-        "class_hours": Decimal("1.0"),
-        "estimated_minutes": 30,
-        "min_study_minutes": 10,
-    }
-    values.update(fields)
-    return _publish(parent, LessonPage(**values))
+def issued_certificate(*, enrollment: Enrollment | None = None) -> Certificate:
+    """A certificate issued by the service, for a new completed enrolment by default."""
+    from enrollments.services.certificates.issuing import certificate_issue
+
+    enrollment = enrollment or completed_enrollment()
+    return certificate_issue(enrollment_id=enrollment.pk)
 
 
-def enrollment(user, course_page, status=Enrollment.Status.ACTIVE, **fields) -> Enrollment:
-    return Enrollment.objects.create(user=user, course=course_page, status=status, **fields)
+def hour_entry(*, user, hours, source: str = HourEntry.Source.ONLINE_LESSON, **fields) -> HourEntry:
+    return HourEntry.objects.create(user=user, source=source, hours=Decimal(str(hours)), **fields)
+
+
+def lesson_progress(
+    *, enrollment: Enrollment, lesson: LessonPage, completed: bool = True, **fields
+) -> LessonProgress:
+    if completed:
+        fields.setdefault("completed_at", timezone.now())
+    return LessonProgress.objects.create(enrollment=enrollment, lesson=lesson, **fields)
+
+
+def attendance(
+    *,
+    session: ClassSession,
+    enrollment: Enrollment,
+    status: str = Attendance.Status.PRESENT,
+    method: str = Attendance.Method.ROLL_CALL,
+    marked_by=None,
+    **fields,
+) -> Attendance:
+    """A mark recorded by the attendance service, so the hours ledger agrees with it."""
+    from enrollments.services.attendance import attendance_set
+
+    return attendance_set(
+        session_id=session.pk,
+        enrollment=enrollment,
+        status=status,
+        method=method,
+        marked_by=marked_by,
+        **fields,
+    )
+
+
+def external_training(
+    *, user, title: str = "外部培训", hours="3", day: date = date(2026, 1, 1)
+) -> ExternalTraining:
+    """External training submitted through the service, with a PDF proof."""
+    from enrollments.services.external_training import external_training_submit
+
+    return external_training_submit(
+        user=user,
+        title=title,
+        provider="协会",
+        date=day,
+        hours=Decimal(str(hours)),
+        proof=SimpleUploadedFile("proof.pdf", PDF),
+    )

@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from enrollments.models import Enrollment, ExternalTraining, HourEntry
 from tests.academy import factories
+from tests.courses import factories as tree
 from tests.enrollments import factories as ef
 
 pytestmark = pytest.mark.django_db
@@ -11,17 +12,15 @@ Status = Enrollment.Status
 
 @pytest.fixture
 def courses(trainer_user):
-    mine = ef.course(title="我的课程", requires_approval=True)
-    mine.trainers.add(trainer_user)
-    mine.save()
-    theirs = ef.course(title="别人的课程", requires_approval=True)
+    mine = tree.course(title="我的课程", requires_approval=True, trainers=[trainer_user])
+    theirs = tree.course(title="别人的课程", requires_approval=True)
     return mine, theirs
 
 
 def test_administrator_lists_and_filters_enrolments(client, admin_user, courses):
     mine, theirs = courses
-    ef.enrollment(factories.trainee(full_name="甲学员"), mine, status=Status.PENDING)
-    ef.enrollment(factories.trainee(full_name="乙学员"), theirs, status=Status.ACTIVE)
+    ef.enrollment(course=mine, user=factories.trainee(full_name="甲学员"), status=Status.PENDING)
+    ef.enrollment(course=theirs, user=factories.trainee(full_name="乙学员"), status=Status.ACTIVE)
     client.force_login(admin_user)
 
     page = client.get(reverse("learning_enrollments:index")).content.decode()
@@ -33,8 +32,12 @@ def test_administrator_lists_and_filters_enrolments(client, admin_user, courses)
 
 def test_trainer_sees_and_decides_only_their_courses(client, trainer_user, courses):
     mine, theirs = courses
-    own = ef.enrollment(factories.trainee(full_name="甲学员"), mine, status=Status.PENDING)
-    other = ef.enrollment(factories.trainee(full_name="乙学员"), theirs, status=Status.PENDING)
+    own = ef.enrollment(
+        course=mine, user=factories.trainee(full_name="甲学员"), status=Status.PENDING
+    )
+    other = ef.enrollment(
+        course=theirs, user=factories.trainee(full_name="乙学员"), status=Status.PENDING
+    )
     client.force_login(trainer_user)
 
     page = client.get(reverse("learning_enrollments:index")).content.decode()
@@ -57,7 +60,7 @@ def _messages(response) -> list[str]:
 
 def test_reject_action_requires_a_reason(client, admin_user, courses):
     mine, _theirs = courses
-    enrollment = ef.enrollment(factories.trainee(), mine, status=Status.PENDING)
+    enrollment = ef.enrollment(course=mine, user=factories.trainee(), status=Status.PENDING)
     client.force_login(admin_user)
     client.cookies["academy_language"] = "en"
     url = reverse("enrollments_admin:enrollment_decide", args=[enrollment.pk, "reject"])
@@ -74,7 +77,7 @@ def test_reject_action_requires_a_reason(client, admin_user, courses):
 
 def test_enrolment_records_cannot_be_edited_in_the_admin(client, admin_user, courses):
     mine, _theirs = courses
-    enrollment = ef.enrollment(factories.trainee(), mine, status=Status.PENDING)
+    enrollment = ef.enrollment(course=mine, user=factories.trainee(), status=Status.PENDING)
     client.force_login(admin_user)
     response = client.post(
         reverse("learning_enrollments:edit", args=[enrollment.pk]), {"status": "active"}
@@ -124,12 +127,12 @@ def test_trainee_ledger_queries_do_not_grow_with_enrolments(
     trainee = factories.trainee()
     client.force_login(admin_user)
     url = reverse("enrollments_admin:trainee_ledger", args=[trainee.pk])
-    ef.enrollment(trainee, ef.course())
+    ef.enrollment(course=tree.course(), user=trainee)
     client.get(url)
     with django_assert_max_num_queries(40) as few:
         client.get(url)
     for _index in range(5):
-        ef.enrollment(trainee, ef.course())
+        ef.enrollment(course=tree.course(), user=trainee)
 
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
@@ -137,18 +140,7 @@ def test_trainee_ledger_queries_do_not_grow_with_enrolments(
 
 
 def test_external_training_review_in_the_admin(client, admin_user):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from enrollments.services.external_training import external_training_submit
-
-    training = external_training_submit(
-        user=factories.trainee(),
-        title="外部培训",
-        provider="协会",
-        date=__import__("datetime").date(2026, 1, 1),
-        hours=__import__("decimal").Decimal("3"),
-        proof=SimpleUploadedFile("p.pdf", b"%PDF-1.4"),
-    )
+    training = ef.external_training(user=factories.trainee())
     client.force_login(admin_user)
     assert (
         client.get(reverse("learning_external_training:inspect", args=[training.pk])).status_code

@@ -16,7 +16,8 @@ from enrollments.services.attendance import (
     walk_in_enroll,
 )
 from tests.academy import factories
-from tests.enrollments import attendance_factories as af
+from tests.courses import factories as tree
+from tests.enrollments import factories as ef
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +31,8 @@ def ledger_net(enrollment, session):
 
 
 @pytest.fixture
-def classroom(trainer_user):
-    course = af.course(trainers=[trainer_user])
-    session = af.session(course_page=course, hours="3")
-    return course, session
+def classroom(taught_course):
+    return taught_course, tree.session(course=taught_course, hours="3")
 
 
 @pytest.mark.parametrize(
@@ -48,7 +47,7 @@ def classroom(trainer_user):
 )
 def test_each_status_credits_its_hours(classroom, trainer_user, status, hours):
     course, session = classroom
-    enrollment = af.enrollment(course_page=course)
+    enrollment = ef.enrollment(course=course)
 
     attendance = attendance_roll_call_mark(
         session=session, enrollment_id=enrollment.pk, status=status, user=trainer_user
@@ -80,7 +79,7 @@ def test_site_setting_rule_is_used(classroom, trainer_user, home_page):
     rule.late_share = Decimal("0.2")
     rule.save()
     course, session = classroom
-    enrollment = af.enrollment(course_page=course)
+    enrollment = ef.enrollment(course=course)
 
     attendance_roll_call_mark(
         session=session, enrollment_id=enrollment.pk, status=S.LATE, user=trainer_user
@@ -91,7 +90,7 @@ def test_site_setting_rule_is_used(classroom, trainer_user, home_page):
 
 def test_corrections_rewrite_the_ledger_by_appending(classroom, trainer_user):
     course, session = classroom
-    enrollment = af.enrollment(course_page=course)
+    enrollment = ef.enrollment(course=course)
     sequence = [S.PRESENT, S.LATE, S.ABSENT, S.ABSENT, S.LEFT_EARLY, S.PRESENT, S.EXCUSED, S.LATE]
     expected = {
         S.PRESENT: Decimal("3"),
@@ -123,7 +122,7 @@ def test_corrections_rewrite_the_ledger_by_appending(classroom, trainer_user):
 
 def test_same_hours_change_writes_no_entry(classroom, trainer_user):
     course, session = classroom
-    enrollment = af.enrollment(course_page=course)
+    enrollment = ef.enrollment(course=course)
     attendance_roll_call_mark(
         session=session, enrollment_id=enrollment.pk, status=S.LATE, user=trainer_user
     )
@@ -137,7 +136,7 @@ def test_same_hours_change_writes_no_entry(classroom, trainer_user):
 
 def test_locked_session_refuses_changes(classroom, trainer_user, admin_user):
     course, session = classroom
-    enrollment = af.enrollment(course_page=course)
+    enrollment = ef.enrollment(course=course)
     attendance_roll_call_mark(
         session=session, enrollment_id=enrollment.pk, status=S.PRESENT, user=trainer_user
     )
@@ -172,7 +171,7 @@ def test_only_administrators_lock(classroom, trainer_user):
 
 def test_other_trainer_cannot_mark(classroom):
     course, session = classroom
-    enrollment = af.enrollment(course_page=course)
+    enrollment = ef.enrollment(course=course)
     other = factories.trainer()
 
     with pytest.raises(PermissionDenied):
@@ -184,8 +183,8 @@ def test_other_trainer_cannot_mark(classroom):
 
 def test_cannot_mark_a_trainee_of_another_course(classroom, trainer_user):
     _course, session = classroom
-    stranger = af.enrollment(course_page=af.course())
-    withdrawn = af.enrollment(course_page=session.course, status=Enrollment.Status.WITHDRAWN)
+    stranger = ef.enrollment(course=tree.course())
+    withdrawn = ef.enrollment(course=session.course, status=Enrollment.Status.WITHDRAWN)
 
     for enrollment in (stranger, withdrawn):
         with pytest.raises(RuleViolation) as refused:
@@ -197,10 +196,10 @@ def test_cannot_mark_a_trainee_of_another_course(classroom, trainer_user):
 
 
 def test_attendance_feeds_completion(trainer_user, django_capture_on_commit_callbacks):
-    course = af.course(trainers=[trainer_user], min_attendance_percent=50)
-    first = af.session(course_page=course)
-    af.session(course_page=course, starts_at=first.starts_at + timezone.timedelta(days=7))
-    enrollment = af.enrollment(course_page=course)
+    course = tree.course(trainers=[trainer_user], min_attendance_percent=50)
+    first = tree.session(course=course)
+    tree.session(course=course, starts_at=first.starts_at + timezone.timedelta(days=7))
+    enrollment = ef.enrollment(course=course)
 
     with django_capture_on_commit_callbacks(execute=True):
         attendance_roll_call_mark(
@@ -212,9 +211,9 @@ def test_attendance_feeds_completion(trainer_user, django_capture_on_commit_call
 
 
 def test_walk_in_creates_and_enrols_beyond_capacity(trainer_user, organization):
-    course = af.course(trainers=[trainer_user], capacity=1)
-    session = af.session(course_page=course)
-    af.enrollment(course_page=course)
+    course = tree.course(trainers=[trainer_user], capacity=1)
+    session = tree.session(course=course)
+    ef.enrollment(course=course)
 
     result = walk_in_enroll(
         session=session,
@@ -236,7 +235,7 @@ def test_walk_in_creates_and_enrols_beyond_capacity(trainer_user, organization):
 def test_walk_in_finds_existing_trainee_by_phone(classroom, trainer_user):
     course, session = classroom
     trainee = factories.trainee(phone="13611112222")
-    withdrawn = af.enrollment(course_page=course, user=trainee, status=Enrollment.Status.WITHDRAWN)
+    withdrawn = ef.enrollment(course=course, user=trainee, status=Enrollment.Status.WITHDRAWN)
 
     result = walk_in_enroll(session=session, user=trainer_user, phone="13611112222")
 
@@ -250,9 +249,9 @@ def test_walk_in_reopens_an_enrolment_without_its_old_stamps(classroom, trainer_
     course, session = classroom
     trainee = factories.trainee(phone="13611113333")
     long_ago = timezone.now() - timezone.timedelta(days=30)
-    old = Enrollment.objects.create(
-        user=trainee,
+    old = ef.enrollment(
         course=course,
+        user=trainee,
         status=status,
         source=Enrollment.Source.SELF,
         waitlisted_at=long_ago,
@@ -276,13 +275,13 @@ def test_walk_in_reopens_an_enrolment_without_its_old_stamps(classroom, trainer_
 
 
 def test_walk_in_accepts_a_waiting_application_as_it_came_in(trainer_user):
-    course = af.course(trainers=[trainer_user], capacity=1)
-    session = af.session(course_page=course)
-    af.enrollment(course_page=course)
+    course = tree.course(trainers=[trainer_user], capacity=1)
+    session = tree.session(course=course)
+    ef.enrollment(course=course)
     trainee = factories.trainee(phone="13611114444")
-    waiting = Enrollment.objects.create(
-        user=trainee,
+    waiting = ef.enrollment(
         course=course,
+        user=trainee,
         status=Enrollment.Status.WAITLISTED,
         waitlisted_at=timezone.now(),
     )
@@ -298,7 +297,7 @@ def test_walk_in_accepts_a_waiting_application_as_it_came_in(trainer_user):
 def test_walk_in_leaves_a_completed_enrolment_alone(classroom, trainer_user):
     course, session = classroom
     trainee = factories.trainee(phone="13611115555")
-    completed = af.enrollment(course_page=course, user=trainee, status=Enrollment.Status.COMPLETED)
+    completed = ef.enrollment(course=course, user=trainee, status=Enrollment.Status.COMPLETED)
 
     result = walk_in_enroll(session=session, user=trainer_user, phone="13611115555")
 
@@ -343,7 +342,7 @@ def test_walk_in_unknown_phone_needs_a_name(classroom, trainer_user):
 
 def test_trainer_takes_the_roll_through_the_page(client, classroom, trainer_user):
     course, session = classroom
-    enrollment = af.enrollment(course_page=course, full_name="张三")
+    enrollment = ef.enrollment(course=course, user=factories.trainee(full_name="张三"))
     client.force_login(trainer_user)
 
     page = client.get(reverse("attendance:roll_call", args=[session.pk]))
@@ -360,7 +359,7 @@ def test_trainer_takes_the_roll_through_the_page(client, classroom, trainer_user
 
 def test_other_trainer_and_trainee_are_refused(client, classroom):
     course, session = classroom
-    enrollment = af.enrollment(course_page=course)
+    enrollment = ef.enrollment(course=course)
     urls = [
         reverse("attendance:roll_call", args=[session.pk]),
         reverse("attendance:checkin_screen", args=[session.pk]),
@@ -389,14 +388,14 @@ def test_anonymous_is_sent_to_log_in(client, classroom):
 
 def test_session_trainer_not_on_course_may_take_roll(client):
     session_trainer = factories.trainer()
-    session = af.session(trainer=session_trainer)
+    session = tree.session(trainer=session_trainer)
     client.force_login(session_trainer)
     assert client.get(reverse("attendance:roll_call", args=[session.pk])).status_code == 200
 
 
 def test_session_list_shows_only_own_courses(client, trainer_user):
-    mine = af.session(course_page=af.course(trainers=[trainer_user], title="我的课程"))
-    af.session(course_page=af.course(title="别人的课程"))
+    mine = tree.session(course=tree.course(trainers=[trainer_user], title="我的课程"))
+    tree.session(course=tree.course(title="别人的课程"))
     client.force_login(trainer_user)
 
     page = client.get(reverse("attendance:sessions"))
@@ -407,7 +406,7 @@ def test_session_list_shows_only_own_courses(client, trainer_user):
 
 def test_locked_session_mark_via_page_is_refused(client, classroom, trainer_user, admin_user):
     course, session = classroom
-    enrollment = af.enrollment(course_page=course)
+    enrollment = ef.enrollment(course=course)
     session_attendance_lock(session=session, user=admin_user)
     client.force_login(trainer_user)
 
@@ -458,11 +457,9 @@ def test_roll_call_page_queries_do_not_grow(
 ):
     course, session = classroom
     for index in range(size):
-        enrollment = af.enrollment(course_page=course)
+        enrollment = ef.enrollment(course=course)
         if index % 2:
-            Attendance.objects.create(
-                session=session, enrollment=enrollment, status=S.PRESENT, method="roll_call"
-            )
+            ef.attendance(session=session, enrollment=enrollment, status=S.PRESENT)
     client.force_login(trainer_user)
 
     with django_assert_max_num_queries(18):
@@ -474,10 +471,10 @@ def test_demo_attendance_is_idempotent(trainer_user):
     from enrollments.demo.attendance import seed_attendance
 
     assert seed_attendance() == 0
-    course = af.course(trainers=[trainer_user])
-    af.session(course_page=course, starts_at=timezone.now() - timezone.timedelta(hours=1))
+    course = tree.course(trainers=[trainer_user])
+    tree.session(course=course, starts_at=timezone.now() - timezone.timedelta(hours=1))
     for _index in range(3):
-        af.enrollment(course_page=course)
+        ef.enrollment(course=course)
 
     assert seed_attendance() == 3
     counts = (Attendance.objects.count(), HourEntry.objects.count())

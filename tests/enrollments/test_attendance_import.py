@@ -9,7 +9,9 @@ from academy.errors import RuleViolation
 from courses.models import ClassSession
 from enrollments.models import Attendance, HourEntry
 from enrollments.services.attendance_import import attendance_import
-from tests.enrollments import attendance_factories as af
+from tests.academy import factories
+from tests.courses import factories as tree
+from tests.enrollments import factories as ef
 
 pytestmark = pytest.mark.django_db
 
@@ -18,16 +20,16 @@ S = Attendance.Status
 
 @pytest.fixture
 def online():
-    course = af.course()
-    session = af.session(
-        course_page=course,
+    course = tree.course()
+    session = tree.session(
+        course=course,
         kind=ClassSession.Kind.LIVE_ONLINE,
         minutes=100,
         hours="2",
         starts_at=timezone.now() - timedelta(days=1),
     )
     people = {
-        name: af.enrollment(course_page=course, full_name=name, phone=phone)
+        name: ef.enrollment(course=course, user=factories.trainee(full_name=name, phone=phone))
         for name, phone in [
             ("张三", "13700000001"),
             ("李四", "13700000002"),
@@ -88,7 +90,7 @@ def test_gb18030_file_is_read(online, admin_user):
 
 
 def test_classroom_sessions_are_not_imported(admin_user):
-    session = af.session()
+    session = tree.session()
     with pytest.raises(RuleViolation) as refused:
         attendance_import(session=session, data=GOOD.encode(), user=admin_user)
     assert refused.value.code == "not_live_online"

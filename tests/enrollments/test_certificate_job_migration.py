@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from enrollments.models import Enrollment
 from tests.academy import factories
-from tests.enrollments.certificate_helpers import course
+from tests.enrollments import factories as ef
 
 BEFORE = [("enrollments", "0007_checkin_code_attempts")]
 AFTER = [("enrollments", "0008_job_base")]
@@ -28,13 +28,10 @@ def latest():
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_old_statuses_map_to_the_job_vocabulary_and_back():
-    page = course()
+    page = ef.certified_course()
     admin = factories.administrator()
     enrollment_ids = [
-        Enrollment.objects.create(
-            user=factories.trainee(), course=page, status=Enrollment.Status.COMPLETED
-        ).pk
-        for _ in range(6)
+        ef.enrollment(course=page, status=Enrollment.Status.COMPLETED).pk for _ in range(6)
     ]
     # (old status, re-issue requested, attempts, last error) -> (status, job status)
     certificates = {

@@ -8,11 +8,11 @@ from django.conf import settings as django_settings
 from django.core import mail
 from django.db import connection, connections
 
-from enrollments.models import Certificate, CertificateSerialCounter, Enrollment, HourEntry
+from enrollments.models import Certificate, CertificateSerialCounter
 from enrollments.services.certificates import issuing
 from enrollments.tasks import certificate_issue_task
 from tests.academy import factories
-from tests.enrollments.certificate_helpers import completed_enrollment, course
+from tests.enrollments import factories as ef
 
 needs_redis = pytest.mark.skipif(
     not django_settings.REDIS_URL, reason="job tests need a real Redis: set REDIS_URL"
@@ -53,12 +53,8 @@ def test_completion_enqueues_a_job_that_issues_the_certificate(rq_tasks):
     from enrollments.services.completion import enrollment_completion_evaluate
 
     user = factories.trainee(full_name="李晓明")
-    enrollment = Enrollment.objects.create(
-        user=user, course=course(), status=Enrollment.Status.ACTIVE
-    )
-    HourEntry.objects.create(
-        user=user, enrollment=enrollment, source=HourEntry.Source.ONLINE_LESSON, hours=4
-    )
+    enrollment = ef.enrollment(course=ef.certified_course(), user=user)
+    ef.hour_entry(user=user, enrollment=enrollment, hours=4)
 
     assert enrollment_completion_evaluate(enrollment_id=enrollment.pk)
 
@@ -78,7 +74,7 @@ def test_completion_enqueues_a_job_that_issues_the_certificate(rq_tasks):
 @pytest.mark.rq
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failed_job_is_retried_after_its_backoff_and_then_succeeds(rq_tasks):
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
     real_render = issuing.render_certificate
     certificate_issue_task.enqueue(enrollment_id=enrollment.pk)
 
@@ -110,7 +106,7 @@ def test_a_failed_job_is_retried_after_its_backoff_and_then_succeeds(rq_tasks):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_last_failure_lands_in_the_failed_job_registry(rq_tasks, settings):
     settings.CERTIFICATE_MAX_ATTEMPTS = 2
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
     certificate_issue_task.enqueue(enrollment_id=enrollment.pk)
 
     with mock.patch.object(issuing, "render_certificate", side_effect=OSError("broken font")):
@@ -129,7 +125,7 @@ def test_the_last_failure_lands_in_the_failed_job_registry(rq_tasks, settings):
 @pytest.mark.rq
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_same_job_enqueued_twice_issues_one_certificate(rq_tasks):
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
     certificate_issue_task.enqueue(enrollment_id=enrollment.pk)
     certificate_issue_task.enqueue(enrollment_id=enrollment.pk)
 
@@ -147,7 +143,7 @@ def test_the_same_job_enqueued_twice_issues_one_certificate(rq_tasks):
 def test_the_scheduled_sweep_certifies_a_completion_whose_job_was_lost(rq_tasks):
     from django_rq.cron import DjangoCronScheduler
 
-    enrollment = completed_enrollment()  # completed without any job, as during a Redis outage
+    enrollment = ef.completed_enrollment()  # completed without any job, as during a Redis outage
     scheduler = DjangoCronScheduler()
     scheduler.load_config_from_file("enrollments.cron")
     [cron_job] = scheduler.get_jobs()
@@ -166,7 +162,7 @@ def test_the_scheduled_sweep_certifies_a_completion_whose_job_was_lost(rq_tasks)
 )
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eight_concurrent_issue_calls_leave_one_certificate_and_one_serial():
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
     barrier = threading.Barrier(8)
     serials, errors = [], []
 
@@ -199,7 +195,7 @@ def test_eight_concurrent_issue_calls_leave_one_certificate_and_one_serial():
 def test_the_job_is_stamped_queued_only_after_the_backend_accepted_it(
     django_capture_on_commit_callbacks,
 ):
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
 
     with django_capture_on_commit_callbacks(execute=True):
         issuing.certificate_request(enrollment_id=enrollment.pk)
@@ -212,7 +208,7 @@ def test_the_job_is_stamped_queued_only_after_the_backend_accepted_it(
 
 @pytest.mark.django_db
 def test_a_broker_error_leaves_the_row_waiting_for_the_sweep(django_capture_on_commit_callbacks):
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
 
     with (
         mock.patch("enrollments.tasks.certificate_issue_task") as task,
@@ -241,7 +237,7 @@ def test_a_broker_error_does_not_fail_the_hours_record_request(
 
     from enrollments.models import HoursRecord
 
-    user = completed_enrollment().user
+    user = ef.completed_enrollment().user
     client.force_login(user)
 
     with (
@@ -266,7 +262,7 @@ def test_a_bundle_is_queued_on_commit_and_stamped(admin_user, django_capture_on_
     from enrollments.models import CertificateBundle
     from enrollments.services.certificates.bundles import certificate_bundle_request
 
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
     issuing.certificate_issue(enrollment_id=enrollment.pk)
 
     with (

@@ -26,7 +26,7 @@ from enrollments.models import (
 from enrollments.selectors.certificates import mask_name
 from enrollments.services.certificates import bundles, issuing, lifecycle
 from tests.academy import factories
-from tests.enrollments.certificate_helpers import completed_enrollment, course
+from tests.enrollments import factories as ef
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def qr_codes(file_field, tmp_path) -> list[str]:
 def test_issue_renders_the_pdf_with_name_course_serial_and_a_qr_to_the_verification_page(
     tmp_path, django_capture_on_commit_callbacks
 ):
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
 
     with django_capture_on_commit_callbacks(execute=True):
         certificate = issuing.certificate_issue(enrollment_id=enrollment.pk)
@@ -83,7 +83,7 @@ def test_issue_renders_the_pdf_with_name_course_serial_and_a_qr_to_the_verificat
 def test_issuing_twice_keeps_one_certificate_one_serial_and_one_email(
     django_capture_on_commit_callbacks,
 ):
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
     with django_capture_on_commit_callbacks(execute=True):
         first = issuing.certificate_issue(enrollment_id=enrollment.pk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -100,12 +100,8 @@ def test_completion_requests_and_issues_a_certificate(django_capture_on_commit_c
     from enrollments.services.completion import enrollment_completion_evaluate
 
     user = factories.trainee(full_name="张丽华")
-    enrollment = Enrollment.objects.create(
-        user=user, course=course(), status=Enrollment.Status.ACTIVE
-    )
-    HourEntry.objects.create(
-        user=user, enrollment=enrollment, source=HourEntry.Source.ONLINE_LESSON, hours=3
-    )
+    enrollment = ef.enrollment(course=ef.certified_course(), user=user)
+    ef.hour_entry(user=user, enrollment=enrollment, hours=3)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert enrollment_completion_evaluate(enrollment_id=enrollment.pk)
@@ -141,12 +137,8 @@ def test_completing_an_enrolment_queues_exactly_one_certificate(
     from enrollments.services.completion import enrollment_completion_evaluate
 
     user = factories.trainee(full_name="张丽华")
-    enrollment = Enrollment.objects.create(
-        user=user, course=course(), status=Enrollment.Status.ACTIVE
-    )
-    HourEntry.objects.create(
-        user=user, enrollment=enrollment, source=HourEntry.Source.ONLINE_LESSON, hours=3
-    )
+    enrollment = ef.enrollment(course=ef.certified_course(), user=user)
+    ef.hour_entry(user=user, enrollment=enrollment, hours=3)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert enrollment_completion_evaluate(enrollment_id=enrollment.pk)
@@ -165,17 +157,15 @@ def test_completing_an_enrolment_queues_exactly_one_certificate(
 
 
 def test_serials_are_sequential_per_year_and_track():
-    newcomer = course(code="n")
-    intermediate = course(title="中级实务", code="i", track=Track.INTERMEDIATE)
+    newcomer = ef.certified_course(code="n")
+    intermediate = ef.certified_course(title="中级实务", code="i", track=Track.INTERMEDIATE)
     serials = [
-        issuing.certificate_issue(
-            enrollment_id=completed_enrollment(course_page=c).pk
-        ).serial_number
+        ef.issued_certificate(enrollment=ef.completed_enrollment(course=c)).serial_number
         for c in (newcomer, newcomer, intermediate)
     ]
     serials.append(
-        issuing.certificate_issue(
-            enrollment_id=completed_enrollment(course_page=newcomer, year=2025).pk
+        ef.issued_certificate(
+            enrollment=ef.completed_enrollment(course=newcomer, year=2025)
         ).serial_number
     )
 
@@ -184,7 +174,7 @@ def test_serials_are_sequential_per_year_and_track():
 
 def test_a_failed_render_uses_no_serial_and_is_recorded(settings):
     settings.CERTIFICATE_SERIAL_PREFIX = "SG"
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
     with (
         mock.patch.object(issuing, "render_certificate", side_effect=OSError("disk full")),
         pytest.raises(OSError),
@@ -208,7 +198,7 @@ def test_a_failed_render_uses_no_serial_and_is_recorded(settings):
 
 def test_failures_stop_retrying_after_the_last_attempt(settings):
     settings.CERTIFICATE_MAX_ATTEMPTS = 2
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
     issuing.certificate_request(enrollment_id=enrollment.pk)
     first = issuing.certificate_record_failure(enrollment_id=enrollment.pk, error=ValueError())
     second = issuing.certificate_record_failure(enrollment_id=enrollment.pk, error=ValueError())
@@ -219,7 +209,7 @@ def test_failures_stop_retrying_after_the_last_attempt(settings):
 
 
 def test_a_refused_attempt_records_the_rule_and_is_not_retried():
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
     issuing.certificate_request(enrollment_id=enrollment.pk)
     refusal = RuleViolation("只有已结业的报名才能获得证书。", code="enrolment_not_completed")
 
@@ -234,7 +224,7 @@ def test_a_refused_attempt_records_the_rule_and_is_not_retried():
 
 
 def test_an_active_enrolment_gets_no_certificate():
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
     Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.ACTIVE)
 
     with pytest.raises(RuleViolation):
@@ -244,7 +234,7 @@ def test_an_active_enrolment_gets_no_certificate():
 
 
 def test_verification_page_shows_a_valid_certificate_with_the_name_masked(client):
-    certificate = issuing.certificate_issue(enrollment_id=completed_enrollment().pk)
+    certificate = ef.issued_certificate()
 
     response = client.get(reverse("certificates:verify", args=[certificate.verification_code]))
 
@@ -258,7 +248,7 @@ def test_verification_page_shows_a_valid_certificate_with_the_name_masked(client
 
 
 def test_verification_page_shows_a_revoked_certificate_with_date_and_reason(client, admin_user):
-    certificate = issuing.certificate_issue(enrollment_id=completed_enrollment().pk)
+    certificate = ef.issued_certificate()
     lifecycle.certificate_revoke(
         certificate_id=certificate.pk, actor=admin_user, reason="培训记录有误"
     )
@@ -282,7 +272,7 @@ def test_verification_of_an_unknown_code_is_a_404_with_a_message(client):
 
 
 def test_search_by_serial_needs_the_full_name(client):
-    issuing.certificate_issue(enrollment_id=completed_enrollment().pk)
+    ef.issued_certificate()
     url = reverse("certificates:verify_search")
 
     found = client.get(url, {"serial_number": "gc-2026-n-00001", "full_name": "李晓明"})
@@ -295,7 +285,7 @@ def test_search_by_serial_needs_the_full_name(client):
 
 
 def test_only_the_holder_or_an_administrator_downloads_a_certificate(client, admin_user):
-    certificate = issuing.certificate_issue(enrollment_id=completed_enrollment().pk)
+    certificate = ef.issued_certificate()
     url = reverse("certificates:download", args=[certificate.pk])
     other = factories.trainee(full_name="赵建国")
 
@@ -314,13 +304,15 @@ def test_my_certificates_lists_only_mine_with_a_fixed_number_of_queries(
     client, django_assert_max_num_queries
 ):
     user = factories.trainee(full_name="李晓明")
-    other = completed_enrollment(user=factories.trainee(full_name="孙梅"), course_page=course())
-    issuing.certificate_issue(enrollment_id=other.pk)
+    other = ef.completed_enrollment(
+        user=factories.trainee(full_name="孙梅"), course=ef.certified_course()
+    )
+    ef.issued_certificate(enrollment=other)
     client.force_login(user)
     for size in (1, 5):
         while Certificate.objects.filter(enrollment__user=user).count() < size:
-            issuing.certificate_issue(
-                enrollment_id=completed_enrollment(user=user, course_page=course()).pk
+            ef.issued_certificate(
+                enrollment=ef.completed_enrollment(user=user, course=ef.certified_course())
             )
         with django_assert_max_num_queries(10):
             response = client.get(reverse("certificates:mine"))
@@ -332,7 +324,7 @@ def test_my_certificates_lists_only_mine_with_a_fixed_number_of_queries(
 def test_reissue_keeps_the_serial_makes_a_new_pdf_and_keeps_history(
     admin_user, django_capture_on_commit_callbacks
 ):
-    certificate = issuing.certificate_issue(enrollment_id=completed_enrollment().pk)
+    certificate = ef.issued_certificate()
     first_pdf = certificate.pdf.name
     lifecycle.certificate_revoke(certificate_id=certificate.pk, actor=admin_user, reason="更正")
 
@@ -354,7 +346,7 @@ def test_reissue_keeps_the_serial_makes_a_new_pdf_and_keeps_history(
 
 
 def test_revoking_drops_a_reissue_that_is_still_queued(admin_user):
-    certificate = issuing.certificate_issue(enrollment_id=completed_enrollment().pk)
+    certificate = ef.issued_certificate()
     lifecycle.certificate_reissue(certificate_id=certificate.pk, actor=admin_user)
     assert Certificate.objects.get().job_status == Certificate.JobStatus.PENDING
 
@@ -367,7 +359,7 @@ def test_revoking_drops_a_reissue_that_is_still_queued(admin_user):
 
 
 def test_revoking_needs_a_reason(admin_user):
-    certificate = issuing.certificate_issue(enrollment_id=completed_enrollment().pk)
+    certificate = ef.issued_certificate()
     with pytest.raises(RuleViolation):
         lifecycle.certificate_revoke(certificate_id=certificate.pk, actor=admin_user, reason=" ")
 
@@ -375,7 +367,7 @@ def test_revoking_needs_a_reason(admin_user):
 def test_sweep_command_issues_completed_enrolments_that_have_no_certificate(
     django_capture_on_commit_callbacks,
 ):
-    enrollment = completed_enrollment()
+    enrollment = ef.completed_enrollment()
     stdout = io.StringIO()
 
     with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
@@ -390,11 +382,11 @@ def test_sweep_command_issues_completed_enrolments_that_have_no_certificate(
 def test_bundle_zips_the_certificates_of_a_course_with_progress(
     admin_user, django_capture_on_commit_callbacks
 ):
-    page = course()
+    page = ef.certified_course()
     for name in ("李晓明", "张丽华"):
-        enrollment = completed_enrollment(user=factories.trainee(full_name=name), course_page=page)
-        issuing.certificate_issue(enrollment_id=enrollment.pk)
-    issuing.certificate_issue(enrollment_id=completed_enrollment(course_page=course()).pk)
+        enrollment = ef.completed_enrollment(user=factories.trainee(full_name=name), course=page)
+        ef.issued_certificate(enrollment=enrollment)
+    ef.issued_certificate(enrollment=ef.completed_enrollment(course=ef.certified_course()))
 
     with django_capture_on_commit_callbacks(execute=True):
         bundle = bundles.certificate_bundle_request(actor=admin_user, course_id=page.pk)
@@ -410,10 +402,12 @@ def test_bundle_zips_the_certificates_of_a_course_with_progress(
 def test_hours_record_lists_courses_and_hours_and_can_be_verified(
     client, tmp_path, django_capture_on_commit_callbacks
 ):
-    enrollment = completed_enrollment(hours=Decimal("12.5"))
+    enrollment = ef.completed_enrollment(hours=Decimal("12.5"))
     user = enrollment.user
-    completed_enrollment(user=user, course_page=course(title="社区工作方法"), hours=Decimal("6"))
-    HourEntry.objects.create(
+    ef.completed_enrollment(
+        user=user, course=ef.certified_course(title="社区工作方法"), hours=Decimal("6")
+    )
+    ef.hour_entry(
         user=user, source=HourEntry.Source.EXTERNAL_TRAINING, hours=3, date=date(2019, 1, 1)
     )
     client.force_login(user)
@@ -440,7 +434,7 @@ def test_hours_record_lists_courses_and_hours_and_can_be_verified(
 
 
 def test_admin_can_manage_certificates_and_trainees_cannot(client, admin_user, trainee_user):
-    certificate = issuing.certificate_issue(enrollment_id=completed_enrollment().pk)
+    certificate = ef.issued_certificate()
     detail = reverse("certificates_admin:detail", args=[certificate.pk])
 
     client.force_login(trainee_user)

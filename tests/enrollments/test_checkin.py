@@ -30,7 +30,8 @@ from enrollments.services.checkin import (
     checkout_record,
 )
 from tests.academy import factories
-from tests.enrollments import attendance_factories as af
+from tests.courses import factories as tree
+from tests.enrollments import factories as ef
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +39,10 @@ S = Attendance.Status
 
 
 @pytest.fixture
-def setup(trainer_user):
-    course = af.course(trainers=[trainer_user])
+def setup(taught_course):
     starts = timezone.now().replace(second=0, microsecond=0) + timedelta(hours=1)
-    session = af.session(course_page=course, starts_at=starts, hours="3", minutes=180)
-    trainee = af.enrollment(course_page=course).user
+    session = tree.session(course=taught_course, starts_at=starts, hours="3", minutes=180)
+    trainee = ef.enrollment(course=taught_course).user
     return session, trainee
 
 
@@ -120,7 +120,7 @@ def test_expired_token_is_refused(setup):
 
 def test_code_for_another_session_is_refused(setup, trainer_user):
     session, trainee = setup
-    other = af.session(course_page=session.course, starts_at=session.starts_at, title="分会场")
+    other = tree.session(course=session.course, starts_at=session.starts_at, title="分会场")
     now = session.starts_at
 
     error = refusal(session=session, user=trainee, token=token_at(other, now), now=now)
@@ -334,7 +334,7 @@ def failures(user):
 
 def test_a_code_without_a_session_finds_its_open_session(setup):
     session, trainee = setup
-    af.session(course_page=session.course, starts_at=session.starts_at, title="分会场")
+    tree.session(course=session.course, starts_at=session.starts_at, title="分会场")
     now = session.starts_at + timedelta(minutes=1)
 
     attendance = checkin_by_code_record(
@@ -348,7 +348,7 @@ def test_a_code_without_a_session_finds_its_open_session(setup):
 
 def test_a_code_shared_by_two_sessions_goes_to_the_trainees_course(setup, monkeypatch):
     session, trainee = setup
-    af.session(starts_at=session.starts_at - timedelta(minutes=5), title="外区课程")
+    tree.session(starts_at=session.starts_at - timedelta(minutes=5), title="外区课程")
     now = session.starts_at
     monkeypatch.setattr(checkin_service, "checkin_code", lambda *, session_id, period: "424242")
 
@@ -370,7 +370,7 @@ def test_a_code_without_a_session_refuses_expired_and_unknown_codes(setup):
 
 def test_a_code_of_a_course_the_trainee_is_not_in_is_not_a_wrong_code(setup):
     session, trainee = setup
-    elsewhere = af.session(starts_at=session.starts_at, title="外区课程")
+    elsewhere = tree.session(starts_at=session.starts_at, title="外区课程")
     now = session.starts_at
 
     error = by_code_refusal(user=trainee, code=code_at(elsewhere, now), now=now)
@@ -394,7 +394,7 @@ def test_right_code_after_ten_wrong_ones_is_refused_and_marks_nothing(setup):
 
 def test_other_session_and_expired_codes_count_as_wrong_codes(setup):
     session, trainee = setup
-    other = af.session(course_page=session.course, starts_at=session.starts_at, title="分会场")
+    other = tree.session(course=session.course, starts_at=session.starts_at, title="分会场")
     now = session.starts_at + timedelta(minutes=20)
     expired = [code_at(session, now - timedelta(minutes=m)) for m in range(2, 9)]
     unknown = wrong_codes(2, session, other, moment=now)
@@ -417,7 +417,7 @@ def test_other_session_and_expired_codes_count_as_wrong_codes(setup):
 
 def test_another_sessions_code_on_a_sessions_page_counts(setup):
     session, trainee = setup
-    other = af.session(course_page=session.course, starts_at=session.starts_at, title="分会场")
+    other = tree.session(course=session.course, starts_at=session.starts_at, title="分会场")
     now = session.starts_at
 
     error = refusal(session=session, user=trainee, code=code_at(other, now), now=now)
@@ -428,8 +428,8 @@ def test_another_sessions_code_on_a_sessions_page_counts(setup):
 
 def test_the_limit_is_per_trainee_across_sessions(setup):
     session, trainee = setup
-    other = af.session(course_page=session.course, starts_at=session.starts_at, title="分会场")
-    neighbour = af.enrollment(course_page=session.course).user
+    other = tree.session(course=session.course, starts_at=session.starts_at, title="分会场")
+    neighbour = ef.enrollment(course=session.course).user
     now = session.starts_at
 
     for wrong in wrong_codes(10, session, other, moment=now):
@@ -482,7 +482,7 @@ def test_qr_tokens_do_not_count_and_still_work_after_ten_wrong_codes(setup):
 
 def test_every_candidate_code_is_compared_in_constant_time(setup):
     session, trainee = setup
-    other = af.session(course_page=session.course, starts_at=session.starts_at, title="分会场")
+    other = tree.session(course=session.course, starts_at=session.starts_at, title="分会场")
     now = session.starts_at + timedelta(minutes=5)
     current = checkin_period(now=now)
     accepted = range(current - ACCEPTED_PERIODS + 1, current + 1)
@@ -504,7 +504,7 @@ def test_every_candidate_code_is_compared_in_constant_time(setup):
 
 def test_a_code_without_a_session_is_compared_with_every_open_sessions_codes(setup):
     session, trainee = setup
-    other = af.session(course_page=session.course, starts_at=session.starts_at, title="分会场")
+    other = tree.session(course=session.course, starts_at=session.starts_at, title="分会场")
     now = session.starts_at
     current = checkin_period(now=now)
     right = checkin_code(session_id=session.pk, period=current)

@@ -7,10 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from academy.models import TraineeProfile
-from courses.models import ClassSession
-from enrollments.models import Enrollment, HourEntry, LessonProgress
+from enrollments.models import Enrollment, HourEntry
 from tests.academy import factories
+from tests.courses import factories as tree
 from tests.enrollments import factories as ef
 
 pytestmark = pytest.mark.django_db
@@ -21,20 +20,12 @@ def fill(trainee, courses, entries):
         status = [Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED, Enrollment.Status.PENDING][
             index % 3
         ]
-        enrollment = ef.enrollment(trainee, course, status=status)
+        enrollment = ef.enrollment(course=course, user=trainee, status=status)
         for lesson in course.get_children().specific():
-            LessonProgress.objects.create(
-                enrollment=enrollment, lesson=lesson, completed_at=timezone.now()
-            )
-        ClassSession.objects.create(
-            course=course,
-            title="面授",
-            starts_at=timezone.now() + timedelta(days=2),
-            ends_at=timezone.now() + timedelta(days=2, hours=2),
-            class_hours=Decimal("2"),
-        )
+            ef.lesson_progress(enrollment=enrollment, lesson=lesson)
+        tree.session(course=course, title="面授", days_ahead=2, minutes=120, hours="2")
     for index in range(entries):
-        HourEntry.objects.create(
+        ef.hour_entry(
             user=trainee,
             source=HourEntry.Source.ONLINE_LESSON if index % 2 else HourEntry.Source.ADJUSTMENT,
             hours=Decimal("1.0"),
@@ -43,9 +34,7 @@ def fill(trainee, courses, entries):
 
 
 def make_trainee():
-    trainee = factories.trainee()
-    TraineeProfile.objects.filter(user=trainee).update(registration_date=date(2024, 1, 1))
-    return trainee
+    return factories.trainee(registration_date=date(2024, 1, 1))
 
 
 def count_queries(client, trainee):
@@ -59,9 +48,9 @@ def count_queries(client, trainee):
 def test_dashboard_issues_a_fixed_number_of_queries(client, django_assert_max_num_queries):
     courses = []
     for _ in range(6):
-        course = ef.course()
-        ef.lesson(course)
-        ef.lesson(course)
+        course = tree.course()
+        tree.lesson(parent=course)
+        tree.lesson(parent=course)
         courses.append(course)
 
     small = make_trainee()
@@ -78,17 +67,15 @@ def test_dashboard_issues_a_fixed_number_of_queries(client, django_assert_max_nu
 
 
 def test_dashboard_shows_progress_hours_and_states(client):
-    course = ef.course(title="伦理课程")
-    first = ef.lesson(course)
-    ef.lesson(course)
-    waiting_course = ef.course(title="候补课程")
+    course = tree.course(title="伦理课程")
+    first = tree.lesson(parent=course)
+    tree.lesson(parent=course)
+    waiting_course = tree.course(title="候补课程")
     trainee = make_trainee()
-    enrollment = ef.enrollment(trainee, course)
-    LessonProgress.objects.create(enrollment=enrollment, lesson=first, completed_at=timezone.now())
-    ef.enrollment(trainee, waiting_course, status=Enrollment.Status.WAITLISTED)
-    HourEntry.objects.create(
-        user=trainee, source=HourEntry.Source.ONLINE_LESSON, hours=Decimal("2.5")
-    )
+    enrollment = ef.enrollment(course=course, user=trainee)
+    ef.lesson_progress(enrollment=enrollment, lesson=first)
+    ef.enrollment(course=waiting_course, user=trainee, status=Enrollment.Status.WAITLISTED)
+    ef.hour_entry(user=trainee, hours=Decimal("2.5"))
     client.force_login(trainee)
     client.cookies["academy_language"] = "en"
 
@@ -107,13 +94,8 @@ def test_dashboard_needs_login(client):
     assert response.status_code == 302
 
 
-@pytest.mark.django_db
 def test_dashboard_links_to_check_in_and_certificates(client):
-    from django.urls import reverse
-
-    from tests.academy.factories import trainee
-
-    client.force_login(trainee())
+    client.force_login(factories.trainee())
 
     content = client.get(reverse("enrollments:dashboard")).content.decode()
 

@@ -19,6 +19,7 @@ from enrollments.services.enrollment import (
     enrollment_withdraw,
 )
 from tests.academy import factories
+from tests.courses import factories as tree
 from tests.enrollments import factories as ef
 
 Status = Enrollment.Status
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def test_enrolment_window_is_enforced():
     now = timezone.now()
-    course = ef.course(
+    course = tree.course(
         enrollment_opens_at=now + timedelta(days=1), enrollment_closes_at=now + timedelta(days=9)
     )
     trainee = factories.trainee()
@@ -43,7 +44,7 @@ def test_enrolment_window_is_enforced():
 
 
 def test_capacity_puts_the_next_trainee_on_the_waiting_list():
-    course = ef.course(capacity=2)
+    course = tree.course(capacity=2)
     first, second, third = (factories.trainee() for _ in range(3))
 
     assert enrollment_enrol(user=first, course=course).status == Status.ACTIVE
@@ -55,7 +56,7 @@ def test_capacity_puts_the_next_trainee_on_the_waiting_list():
 
 
 def test_withdrawal_moves_the_earliest_waitlisted_trainee_up():
-    course = ef.course(capacity=1)
+    course = tree.course(capacity=1)
     holder, early, late = (factories.trainee() for _ in range(3))
     seat = enrollment_enrol(user=holder, course=course)
     now = timezone.now()
@@ -73,7 +74,7 @@ def test_withdrawal_moves_the_earliest_waitlisted_trainee_up():
 
 
 def test_leaving_the_waiting_list_frees_no_place():
-    course = ef.course(capacity=1)
+    course = tree.course(capacity=1)
     holder, waiting_user = factories.trainee(), factories.trainee()
     enrollment_enrol(user=holder, course=course)
     waiting = enrollment_enrol(user=waiting_user, course=course)
@@ -85,9 +86,7 @@ def test_leaving_the_waiting_list_frees_no_place():
 
 
 def test_course_needing_approval_holds_the_enrolment_until_approved(trainer_user, admin_user):
-    course = ef.course(requires_approval=True)
-    course.trainers.add(trainer_user)
-    course.save()
+    course = tree.course(requires_approval=True, trainers=[trainer_user])
     trainee = factories.trainee()
 
     enrollment = enrollment_enrol(user=trainee, course=course)
@@ -106,7 +105,7 @@ def test_course_needing_approval_holds_the_enrolment_until_approved(trainer_user
 
 
 def test_rejection_needs_a_reason_and_promotes_the_waiting_list(admin_user):
-    course = ef.course(requires_approval=True, capacity=1)
+    course = tree.course(requires_approval=True, capacity=1)
     applicant, waiting_user = factories.trainee(), factories.trainee()
     pending = enrollment_enrol(user=applicant, course=course)
     waiting = enrollment_enrol(user=waiting_user, course=course)
@@ -128,7 +127,7 @@ def test_rejection_needs_a_reason_and_promotes_the_waiting_list(admin_user):
 
 
 def test_admit_from_waitlist_respects_capacity(admin_user):
-    course = ef.course(capacity=1)
+    course = tree.course(capacity=1)
     holder, waiting_user = factories.trainee(), factories.trainee()
     enrollment_enrol(user=holder, course=course)
     waiting = enrollment_enrol(user=waiting_user, course=course)
@@ -144,16 +143,16 @@ def test_admit_from_waitlist_respects_capacity(admin_user):
 
 
 def test_withdrawn_or_waiting_enrolments_take_no_place():
-    course = ef.course(capacity=2)
+    course = tree.course(capacity=2)
     for status in (Status.PENDING, Status.ACTIVE, Status.WITHDRAWN, Status.WAITLISTED):
-        ef.enrollment(factories.trainee(), course, status=status)
+        ef.enrollment(course=course, status=status)
 
     assert course_seats_taken(course=course) == 2
     assert not course_has_free_seat(course=course)
 
 
 def test_admitting_reopens_a_withdrawal_without_its_old_stamps(admin_user):
-    course = ef.course(capacity=1)
+    course = tree.course(capacity=1)
     holder, trainee = factories.trainee(), factories.trainee()
     enrollment_enrol(user=holder, course=course)
     waiting = enrollment_enrol(user=trainee, course=course)
@@ -174,7 +173,7 @@ def test_admitting_reopens_a_withdrawal_without_its_old_stamps(admin_user):
 
 
 def test_admitting_holds_capacity_when_asked(admin_user):
-    course = ef.course(capacity=1)
+    course = tree.course(capacity=1)
     enrollment_enrol(user=factories.trainee(), course=course)
     trainee = factories.trainee()
 
@@ -192,7 +191,7 @@ def test_admitting_holds_capacity_when_asked(admin_user):
 
 
 def test_re_enrolling_after_a_rejection_by_staff_clears_the_reason(admin_user):
-    course = ef.course(requires_approval=True)
+    course = tree.course(requires_approval=True)
     trainee = factories.trainee()
     pending = enrollment_enrol(user=trainee, course=course)
     enrollment_reject(enrollment_id=pending.pk, actor=admin_user, reason="材料不全")
@@ -206,7 +205,7 @@ def test_re_enrolling_after_a_rejection_by_staff_clears_the_reason(admin_user):
 
 
 def test_one_enrolment_per_trainee_per_course():
-    course = ef.course()
+    course = tree.course()
     trainee = factories.trainee()
     enrollment_enrol(user=trainee, course=course)
 
@@ -217,7 +216,7 @@ def test_one_enrolment_per_trainee_per_course():
 
 
 def test_withdrawn_trainee_can_enrol_again():
-    course = ef.course()
+    course = tree.course()
     trainee = factories.trainee()
     enrollment = enrollment_enrol(user=trainee, course=course)
     enrollment_withdraw(enrollment=enrollment, user=trainee)
@@ -229,7 +228,7 @@ def test_withdrawn_trainee_can_enrol_again():
 
 
 def test_a_trainee_cannot_withdraw_someone_else():
-    course = ef.course()
+    course = tree.course()
     owner, other = factories.trainee(), factories.trainee()
     enrollment = enrollment_enrol(user=owner, course=course)
 
@@ -267,7 +266,7 @@ postgres_only = pytest.mark.skipif(
 @postgres_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_requests_make_one_enrolment():
-    course = ef.course()
+    course = tree.course()
     trainee = factories.trainee()
 
     results, errors = _run_in_threads(lambda _i: enrollment_enrol(user=trainee, course=course), 2)
@@ -281,7 +280,7 @@ def test_two_concurrent_requests_make_one_enrolment():
 @postgres_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_capacity_holds_under_concurrent_enrolment():
-    course = ef.course(capacity=1)
+    course = tree.course(capacity=1)
     trainees = [factories.trainee() for _ in range(4)]
 
     results, errors = _run_in_threads(
@@ -297,7 +296,7 @@ def test_capacity_holds_under_concurrent_enrolment():
 
 
 def test_enrol_and_withdraw_views(client):
-    course = ef.course(capacity=5)
+    course = tree.course(capacity=5)
     trainee = factories.trainee()
     client.force_login(trainee)
 
@@ -310,7 +309,7 @@ def test_enrol_and_withdraw_views(client):
 
 
 def test_enrol_view_needs_login_and_post(client):
-    course = ef.course()
+    course = tree.course()
     response = client.post(reverse("enrollments:enrol", args=[course.pk]))
     assert response.status_code == 302
     assert reverse("accounts:login") in response.url
@@ -320,7 +319,7 @@ def test_enrol_view_needs_login_and_post(client):
 
 
 def test_withdraw_view_only_touches_the_visitors_own_enrolment(client):
-    course = ef.course()
+    course = tree.course()
     owner, intruder = factories.trainee(), factories.trainee()
     enrollment_enrol(user=owner, course=course)
     client.force_login(intruder)
@@ -332,7 +331,7 @@ def test_withdraw_view_only_touches_the_visitors_own_enrolment(client):
 
 
 def test_enrol_view_reports_a_closed_window(client):
-    course = ef.course(enrollment_closes_at=timezone.now() - timedelta(days=1))
+    course = tree.course(enrollment_closes_at=timezone.now() - timedelta(days=1))
     client.force_login(factories.trainee())
     client.cookies["academy_language"] = "en"
 
@@ -343,7 +342,7 @@ def test_enrol_view_reports_a_closed_window(client):
 
 
 def test_course_page_shows_places_left_and_the_enrol_button(client):
-    course = ef.course(capacity=3)
+    course = tree.course(capacity=3)
     enrollment_enrol(user=factories.trainee(), course=course)
     client.force_login(factories.trainee())
     client.cookies["academy_language"] = "en"

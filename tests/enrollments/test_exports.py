@@ -11,11 +11,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from enrollments.documents.spreadsheets import neutralise
-from enrollments.models import Attendance, AttendanceExport, HourEntry
-from enrollments.services.attendance import attendance_set
+from enrollments.models import Attendance, AttendanceExport
 from enrollments.services.exports import attendance_export_request, attendance_export_run
 from tests.academy import factories
-from tests.enrollments import attendance_factories as af
+from tests.courses import factories as tree
+from tests.enrollments import factories as ef
 
 pytestmark = pytest.mark.django_db
 
@@ -28,28 +28,23 @@ HEADERS = {
 
 @pytest.fixture
 def records(trainer_user):
-    course = af.course(trainers=[trainer_user], title='=HYPERLINK("http://x")课程')
+    course = tree.course(trainers=[trainer_user], title='=HYPERLINK("http://x")课程')
     starts = timezone.make_aware(datetime(2026, 10, 12, 9, 0))
-    session = af.session(course_page=course, starts_at=starts, place="+3 楼", hours="3")
+    session = tree.session(course=course, starts_at=starts, place="+3 楼", hours="3")
     names = ["张三", "-李四", "@王五", "\t赵六", "\r钱七"]
     statuses = [S.PRESENT, S.LATE, S.ABSENT, S.LEFT_EARLY, S.EXCUSED]
     for name, status in zip(names, statuses, strict=True):
-        enrollment = af.enrollment(course_page=course, full_name=name)
-        attendance_set(
-            session_id=session.pk,
-            enrollment=enrollment,
+        ef.attendance(
+            session=session,
+            enrollment=ef.enrollment(course=course, user=factories.trainee(full_name=name)),
             status=status,
-            method=Attendance.Method.ROLL_CALL,
             marked_by=trainer_user,
             checked_in_at=starts if status == S.PRESENT else None,
         )
-    other = af.session(course_page=af.course(), starts_at=starts + timedelta(days=40))
-    attendance_set(
-        session_id=other.pk,
-        enrollment=af.enrollment(course_page=other.course, full_name="另一门课"),
-        status=S.PRESENT,
-        method=Attendance.Method.ROLL_CALL,
-        marked_by=None,
+    other = tree.session(starts_at=starts + timedelta(days=40))
+    ef.attendance(
+        session=other,
+        enrollment=ef.enrollment(course=other.course, user=factories.trainee(full_name="另一门课")),
     )
     return session
 
@@ -277,18 +272,8 @@ def test_job_runs_once(admin_user, records, django_capture_on_commit_callbacks):
 
 def test_hours_summary_xlsx(client, admin_user, records):
     trainee = Attendance.objects.filter(session=records, status=S.PRESENT).get().enrollment.user
-    HourEntry.objects.create(
-        user=trainee,
-        source=HourEntry.Source.ONLINE_LESSON,
-        hours=Decimal("2.5"),
-        date=date(2026, 10, 20),
-    )
-    HourEntry.objects.create(
-        user=trainee,
-        source=HourEntry.Source.ONLINE_LESSON,
-        hours=Decimal("9"),
-        date=date(2027, 1, 20),
-    )
+    ef.hour_entry(user=trainee, hours=Decimal("2.5"), date=date(2026, 10, 20))
+    ef.hour_entry(user=trainee, hours=Decimal("9"), date=date(2027, 1, 20))
     client.force_login(admin_user)
     client.cookies["academy_language"] = "en"
 

@@ -7,11 +7,11 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from enrollments.models import Attendance, AttendanceExport
-from enrollments.services.attendance import attendance_set
+from enrollments.models import AttendanceExport
 from enrollments.services.exports import attendance_export_request
 from tests.academy import factories
-from tests.enrollments import attendance_factories as af
+from tests.courses import factories as tree
+from tests.enrollments import factories as ef
 
 pytestmark = [
     pytest.mark.rq,
@@ -26,15 +26,12 @@ def test_export_job_runs_in_an_rq_worker():
     from rq import SimpleWorker
 
     admin = factories.administrator()
-    course = af.course()
-    session = af.session(course_page=course)
+    course = tree.course()
+    session = tree.session(course=course)
     for name in ("张三", "=李四"):
-        attendance_set(
-            session_id=session.pk,
-            enrollment=af.enrollment(course_page=course, full_name=name),
-            status=Attendance.Status.PRESENT,
-            method=Attendance.Method.ROLL_CALL,
-            marked_by=None,
+        ef.attendance(
+            session=session,
+            enrollment=ef.enrollment(course=course, user=factories.trainee(full_name=name)),
         )
     queue = django_rq.get_queue("default", job_class=Job)
     queue.empty()

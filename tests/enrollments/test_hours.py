@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from academy.errors import RuleViolation
-from academy.models import QualificationLevel, TraineeProfile
+from academy.models import QualificationLevel
 from enrollments.models import ContinuingEducationPolicy, ExternalTraining, HourEntry
 from enrollments.selectors.hours import ce_cycle_for, hours_summary
 from enrollments.services.external_training import (
@@ -17,6 +17,7 @@ from enrollments.services.external_training import (
 )
 from enrollments.services.ledger import hour_entry_adjust, hour_entry_correct
 from tests.academy import factories
+from tests.enrollments import factories as ef
 
 pytestmark = pytest.mark.django_db
 
@@ -24,17 +25,9 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 
-def entry(user, hours, day, source=HourEntry.Source.CLASSROOM_SESSION):
-    return HourEntry.objects.create(user=user, source=source, hours=Decimal(hours), date=day)
-
-
-def registered_trainee(level=QualificationLevel.ASSISTANT, registered=date(2023, 3, 10)):
-    user = factories.trainee()
-    TraineeProfile.objects.filter(user=user).update(
-        qualification_level=level, registration_date=registered
-    )
-    user.refresh_from_db()
-    return user
+CLASSROOM = HourEntry.Source.CLASSROOM_SESSION
+ONLINE = HourEntry.Source.ONLINE_LESSON
+REGISTERED = date(2023, 3, 10)
 
 
 def test_default_policies_come_from_the_migration():
@@ -74,12 +67,13 @@ def test_cycle_from_29_february(today, expected):
 
 
 def test_totals_are_sums_over_the_ledger_including_corrections(admin_user):
-    trainee = registered_trainee()
-    first = entry(trainee, "2.0", date(2026, 1, 5))
-    entry(trainee, "1.5", date(2026, 2, 1), HourEntry.Source.ONLINE_LESSON)
-    entry(trainee, "3.0", date(2025, 6, 1))
-    entry(trainee, "4.0", date(2022, 6, 1))  # before the cycle
-    entry(factories.trainee(), "9.0", date(2026, 1, 5))  # someone else
+    trainee = factories.trainee(registration_date=REGISTERED)
+    first = ef.hour_entry(user=trainee, hours="2.0", date=date(2026, 1, 5), source=CLASSROOM)
+    ef.hour_entry(user=trainee, hours="1.5", date=date(2026, 2, 1), source=ONLINE)
+    ef.hour_entry(user=trainee, hours="3.0", date=date(2025, 6, 1), source=CLASSROOM)
+    # Before the cycle, and someone else's:
+    ef.hour_entry(user=trainee, hours="4.0", date=date(2022, 6, 1), source=CLASSROOM)
+    ef.hour_entry(user=factories.trainee(), hours="9.0", date=date(2026, 1, 5), source=CLASSROOM)
     hour_entry_correct(entry_id=first.pk, actor=admin_user, reason="重复录入")
 
     summary = hours_summary(user=trainee, today=date(2026, 3, 1))
@@ -96,10 +90,14 @@ def test_online_hours_count_up_to_the_policy_cap():
     ContinuingEducationPolicy.objects.filter(qualification_level="intermediate").update(
         online_hours_cap=Decimal("30")
     )
-    trainee = registered_trainee(level=QualificationLevel.INTERMEDIATE)
+    trainee = factories.trainee(
+        qualification_level=QualificationLevel.INTERMEDIATE, registration_date=REGISTERED
+    )
     for month in range(1, 5):
-        entry(trainee, "10.0", date(2025, month, 1), HourEntry.Source.ONLINE_LESSON)
-    entry(trainee, "5.0", date(2025, 6, 1), HourEntry.Source.EXTERNAL_TRAINING)
+        ef.hour_entry(user=trainee, hours="10.0", date=date(2025, month, 1), source=ONLINE)
+    ef.hour_entry(
+        user=trainee, hours="5.0", date=date(2025, 6, 1), source=HourEntry.Source.EXTERNAL_TRAINING
+    )
 
     cycle = hours_summary(user=trainee, today=date(2025, 12, 1)).cycle
 
@@ -111,7 +109,7 @@ def test_online_hours_count_up_to_the_policy_cap():
 
 def test_no_cycle_without_a_registration_date():
     trainee = factories.trainee()
-    entry(trainee, "3.0", date(2026, 1, 5))
+    ef.hour_entry(user=trainee, hours="3.0", date=date(2026, 1, 5), source=CLASSROOM)
     summary = hours_summary(user=trainee, today=date(2026, 3, 1))
     assert summary.cycle is None
     assert summary.total == Decimal("3.0")
@@ -119,7 +117,7 @@ def test_no_cycle_without_a_registration_date():
 
 def test_a_correction_is_recorded_once(admin_user):
     trainee = factories.trainee()
-    original = entry(trainee, "2.0", date(2026, 1, 5))
+    original = ef.hour_entry(user=trainee, hours="2.0", date=date(2026, 1, 5), source=CLASSROOM)
     correction = hour_entry_correct(entry_id=original.pk, actor=admin_user, reason="录入错误")
     assert correction.hours == Decimal("-2.0")
     assert correction.corrects == original
@@ -287,12 +285,9 @@ def test_proof_is_served_only_to_its_owner_and_administrators(client, admin_user
 
 def test_ledger_page_lists_only_the_visitors_entries(client):
     owner, other = factories.trainee(), factories.trainee()
-    HourEntry.objects.create(
-        user=owner, source=HourEntry.Source.ADJUSTMENT, hours=Decimal("1.5"), description="本人学时"
-    )
-    HourEntry.objects.create(
-        user=other, source=HourEntry.Source.ADJUSTMENT, hours=Decimal("7.0"), description="他人学时"
-    )
+    adjustment = HourEntry.Source.ADJUSTMENT
+    ef.hour_entry(user=owner, source=adjustment, hours=Decimal("1.5"), description="本人学时")
+    ef.hour_entry(user=other, source=adjustment, hours=Decimal("7.0"), description="他人学时")
     client.force_login(owner)
 
     page = client.get(reverse("enrollments:ledger")).content.decode()

@@ -25,6 +25,7 @@ from enrollments.services.progress import (
     lesson_progress_start,
 )
 from tests.academy import factories
+from tests.courses import factories as tree
 from tests.enrollments import factories as ef
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +33,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def course_with_lesson():
-    course = ef.course()
-    lesson = ef.lesson(course, estimated_minutes=30, min_study_minutes=10)
+    course = tree.course()
+    lesson = tree.lesson(parent=course, estimated_minutes=30, min_study_minutes=10)
     return course, lesson
 
 
@@ -41,7 +42,7 @@ def course_with_lesson():
 def enrolled(course_with_lesson):
     course, lesson = course_with_lesson
     trainee = factories.trainee()
-    enrollment = ef.enrollment(trainee, course)
+    enrollment = ef.enrollment(course=course, user=trainee)
     return trainee, enrollment, lesson
 
 
@@ -192,9 +193,9 @@ postgres_only = pytest.mark.skipif(
 @postgres_only
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_completion_happens_once_when_two_events_race():
-    course = ef.course()
+    course = tree.course()
     trainee = factories.trainee()
-    enrollment = ef.enrollment(trainee, course)
+    enrollment = ef.enrollment(course=course, user=trainee)
     barrier = threading.Barrier(2)
     results = []
 

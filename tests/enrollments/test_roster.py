@@ -11,7 +11,7 @@ from academy.services import trainee_account_create
 from enrollments.models import Enrollment
 from enrollments.services.roster import roster_check, roster_import, roster_read
 from tests.academy import factories
-from tests.enrollments import factories as ef
+from tests.courses import factories as tree
 
 User = get_user_model()
 pytestmark = pytest.mark.django_db
@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 def csv_upload(text, name="roster.csv", bom=True):
     data = ("\ufeff" if bom else "") + text
     return SimpleUploadedFile(name, data.encode("utf-8"))
-
-
-@pytest.fixture
-def org(organization):
-    return organization
 
 
 BAD_ROSTER = (
@@ -36,8 +31,8 @@ BAD_ROSTER = (
 )
 
 
-def test_a_bad_roster_reports_every_problem_and_writes_nothing(org, admin_user):
-    course = ef.course()
+def test_a_bad_roster_reports_every_problem_and_writes_nothing(organization, admin_user):
+    course = tree.course()
     users_before = User.objects.count()
     sheet = roster_read(upload=csv_upload(BAD_ROSTER))
 
@@ -57,8 +52,8 @@ def test_a_bad_roster_reports_every_problem_and_writes_nothing(org, admin_user):
     assert not Enrollment.objects.exists()
 
 
-def test_clean_roster_creates_unknown_trainees_and_matches_known_ones(org, admin_user):
-    course = ef.course(capacity=2)
+def test_clean_roster_creates_unknown_trainees_and_matches_known_ones(organization, admin_user):
+    course = tree.course(capacity=2)
     known = factories.trainee(phone="13900009999", email="known@example.com")
     sheet = roster_read(
         upload=csv_upload(
@@ -78,14 +73,14 @@ def test_clean_roster_creates_unknown_trainees_and_matches_known_ones(org, admin
     new = User.objects.get(phone="13800003333")
     assert not new.has_usable_password()
     assert new.groups.filter(name="Trainee").exists()
-    assert new.trainee_profile.organization == org
+    assert new.trainee_profile.organization == organization
     assert Enrollment.objects.get(user=known).source == Enrollment.Source.ROSTER
     assert Enrollment.objects.get(user__email="third@example.com").status == "waitlisted"
     assert new.username == "13800003333"
     assert User.objects.get(email="third@example.com").username == "third@example.com"
 
 
-def test_a_roster_row_is_refused_when_its_login_name_is_taken(org):
+def test_a_roster_row_is_refused_when_its_login_name_is_taken(organization):
     # Someone made by an earlier roster under this phone, who changed it since.
     factories.trainee(username="13800008888", phone="13900001111")
     sheet = roster_read(
@@ -99,8 +94,10 @@ def test_a_roster_row_is_refused_when_its_login_name_is_taken(org):
     ]
 
 
-def test_an_account_made_after_the_check_stops_the_import_whole(org, admin_user, monkeypatch):
-    course = ef.course()
+def test_an_account_made_after_the_check_stops_the_import_whole(
+    organization, admin_user, monkeypatch
+):
+    course = tree.course()
     sheet = roster_read(
         upload=csv_upload(
             "姓名,手机号,邮箱,机构\n"
@@ -122,7 +119,7 @@ def test_an_account_made_after_the_check_stops_the_import_whole(org, admin_user,
     assert not Enrollment.objects.exists()
 
 
-def test_xlsx_roster_is_read(org):
+def test_xlsx_roster_is_read(organization):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["姓名", "手机号", "邮箱", "机构"])
@@ -146,8 +143,8 @@ def test_wrong_file_types_are_refused(name, content):
         roster_read(upload=SimpleUploadedFile(name, content))
 
 
-def test_roster_admin_flow_shows_the_report_then_imports(client, org, admin_user):
-    course = ef.course()
+def test_roster_admin_flow_shows_the_report_then_imports(client, organization, admin_user):
+    course = tree.course()
     client.force_login(admin_user)
     client.cookies["academy_language"] = "en"
 
@@ -173,7 +170,7 @@ def test_roster_admin_flow_shows_the_report_then_imports(client, org, admin_user
 
 
 def test_roster_import_is_for_administrators_only(client, trainer_user):
-    course = ef.course()
+    course = tree.course()
     client.force_login(trainer_user)
     response = client.get(reverse("enrollments_admin:roster_upload", args=[course.pk]))
     assert response.status_code == 302
