@@ -2,7 +2,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from academy.demo import DEMO_LOGINS, DEMO_PASSWORD
+from academy.demo import DEMO_LOGINS, DEMO_PASSWORD, ORGANIZATIONS, PEOPLE
 
 
 def row_counts():
@@ -21,8 +21,8 @@ def test_seed_demo_is_idempotent(client):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     assert row_counts() == first
-    assert first["academy.User"] >= 5
-    assert first["academy.Organization"] >= 3
+    assert first["academy.User"] == len(PEOPLE)
+    assert first["academy.Organization"] == len(ORGANIZATIONS)
 
 
 @pytest.mark.django_db

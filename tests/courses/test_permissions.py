@@ -118,9 +118,12 @@ def test_trainer_opens_the_editor_only_for_their_own_course_and_lessons(client, 
     assert client.get(add_lesson_url(tree["own_course"])).status_code == 200
     for page in (tree["other_course"], tree["other_lesson"], tree["curriculum"]):
         response = client.get(edit_url(page))
-        assert response.status_code in (302, 403), page
-        assert response.status_code != 302 or "/edit/" not in response.url
-    assert client.get(add_lesson_url(tree["other_course"])).status_code in (302, 403)
+        # Wagtail answers a refused admin view with a redirect to the dashboard.
+        assert response.status_code == 302, page
+        assert response.url == reverse("wagtailadmin_home"), page
+    refused = client.get(add_lesson_url(tree["other_course"]))
+    assert refused.status_code == 302
+    assert refused.url == reverse("wagtailadmin_home")
 
 
 @pytest.mark.django_db
@@ -177,7 +180,9 @@ def test_trainer_submits_a_lesson_and_an_administrator_approves_it(client, tree)
         "wagtailadmin_pages:workflow_action",
         args=[lesson.pk, "approve", lesson.current_workflow_task_state.pk],
     )
-    assert client.post(approve, {"comment": ""}).status_code in (200, 302)
+    approved = client.post(approve, {"comment": ""})
+    assert approved.status_code == 302
+    assert approved.url == edit_url(lesson)
 
     lesson.refresh_from_db()
     assert lesson.live

@@ -4,6 +4,7 @@ import zipfile
 from datetime import date
 from decimal import Decimal
 from unittest import mock
+from urllib.parse import quote
 
 import pytest
 from django.core import mail
@@ -75,7 +76,7 @@ def test_issue_renders_the_pdf_with_name_course_serial_and_a_qr_to_the_verificat
         "certificates:verify", args=[certificate.verification_code]
     )
     assert qr_codes(certificate.pdf, tmp_path) == [verify_url]
-    assert len(certificate.verification_code) >= 22
+    assert len(certificate.verification_code) == 22  # 128 random bits, URL-safe base64
     assert len(mail.outbox) == 1
     assert "GC-2026-N-00001" in mail.outbox[0].body
 
@@ -289,7 +290,9 @@ def test_only_the_holder_or_an_administrator_downloads_a_certificate(client, adm
     url = reverse("certificates:download", args=[certificate.pk])
     other = factories.trainee(full_name="赵建国")
 
-    assert client.get(url).status_code == 302
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302
+    assert anonymous.url == f"{reverse('accounts:login')}?next={quote(url)}"
     client.force_login(other)
     assert client.get(url).status_code == 404
     client.force_login(certificate.enrollment.user)
@@ -438,14 +441,14 @@ def test_admin_can_manage_certificates_and_trainees_cannot(client, admin_user, t
     detail = reverse("certificates_admin:detail", args=[certificate.pk])
 
     client.force_login(trainee_user)
-    # The admin turns a refusal into a redirect with a message.
-    assert client.get(detail).status_code == 302
-    assert (
-        client.post(
-            reverse("certificates_admin:revoke", args=[certificate.pk]), {"reason": "x"}
-        ).status_code
-        == 302
-    )
+    # Someone who may not use the admin is sent to the admin's login page.
+    refused = client.get(detail)
+    assert refused.status_code == 302
+    assert refused.url == f"{reverse('wagtailadmin_login')}?next={quote(detail)}"
+    revoke = reverse("certificates_admin:revoke", args=[certificate.pk])
+    refused = client.post(revoke, {"reason": "x"})
+    assert refused.status_code == 302
+    assert refused.url == f"{reverse('wagtailadmin_login')}?next={quote(revoke)}"
     certificate.refresh_from_db()
     assert certificate.status == Certificate.Status.ISSUED
 

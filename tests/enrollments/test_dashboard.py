@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -90,8 +91,10 @@ def test_dashboard_shows_progress_hours_and_states(client):
 
 
 def test_dashboard_needs_login(client):
-    response = client.get(reverse("enrollments:dashboard"))
+    url = reverse("enrollments:dashboard")
+    response = client.get(url)
     assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={quote(url)}"
 
 
 def test_dashboard_links_to_check_in_and_certificates(client):

@@ -226,7 +226,12 @@ def test_proof_files_are_checked_by_content_and_size(content, name, code):
 
 
 def test_png_proof_is_accepted():
-    assert submit(factories.trainee(), content=PNG, name="photo.PNG").pk
+    training = submit(factories.trainee(), content=PNG, name="photo.PNG")
+
+    assert ExternalTraining.objects.get() == training
+    assert training.status == ExternalTraining.Status.SUBMITTED
+    with training.proof.open("rb") as proof:
+        assert proof.read() == PNG
 
 
 def test_submission_form_view(client):

@@ -105,7 +105,8 @@ def test_the_pages_render(seeded, client):
 def test_ids_carry_on_after_the_seed(seeded):
     user = User.objects.create(username="after-seed", full_name="新用户")
     assert user.pk > User.objects.exclude(pk=user.pk).order_by("-pk").first().pk
-    assert Organization.objects.create(name="新机构", kind=Organization.Kind.OTHER).pk
+    organization = Organization.objects.create(name="新机构", kind=Organization.Kind.OTHER)
+    assert organization.pk > Organization.objects.exclude(pk=organization.pk).order_by("-pk")[0].pk
 
 
 def test_a_second_run_is_refused_and_changes_nothing(seeded):
