@@ -17,15 +17,6 @@ class HoursRecordRequestForm(forms.Form):
         label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}), required=False
     )
 
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("period_start"), data.get("period_end")
-        if bool(start) != bool(end):
-            raise forms.ValidationError(_("Give both dates, or neither for the last three years."))
-        if start and end and end < start:
-            raise forms.ValidationError(_("The period must end after it starts."))
-        return data
-
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea)
@@ -45,12 +36,3 @@ class BundleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = CoursePage.objects.order_by("title")
-
-    def clean(self):
-        data = super().clean()
-        if not (data.get("course") or data.get("issued_from") or data.get("issued_until")):
-            raise forms.ValidationError(_("Choose a course or a period."))
-        start, end = data.get("issued_from"), data.get("issued_until")
-        if start and end and end < start:
-            raise forms.ValidationError(_("The period must end after it starts."))
-        return data

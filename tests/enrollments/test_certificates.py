@@ -25,7 +25,7 @@ from enrollments.models import (
     HoursRecord,
 )
 from enrollments.selectors.certificates import mask_name
-from enrollments.services.certificates import bundles, issuing, lifecycle
+from enrollments.services.certificates import bundles, hours_records, issuing, lifecycle
 from tests.academy import factories
 from tests.enrollments import factories as ef
 
@@ -494,3 +494,54 @@ def test_sample_certificate_draws_its_holder_course_and_serial():
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert content.holder_name in text
     assert "GC-2026-N-00077" in text
+
+
+@pytest.mark.parametrize(
+    ("period", "code", "message"),
+    [
+        ({"period_start": "2026-01-01"}, "period_incomplete", "请同时填写两个日期"),
+        (
+            {"period_start": "2026-06-01", "period_end": "2026-01-01"},
+            "period_reversed",
+            "截止日期必须晚于起始日期",
+        ),
+    ],
+)
+def test_an_hours_record_period_is_checked_by_the_service_and_shown_on_the_form(
+    client, trainee_user, period, code, message
+):
+    with pytest.raises(RuleViolation) as refusal:
+        hours_records.hours_record_request(
+            user=trainee_user,
+            requested_by=trainee_user,
+            period_start=date.fromisoformat(period["period_start"]),
+            period_end=date.fromisoformat(period["period_end"]) if "period_end" in period else None,
+        )
+    assert refusal.value.code == code
+
+    client.force_login(trainee_user)
+    response = client.post(reverse("certificates:hours_records"), period)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not HoursRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("choice", "code"),
+    [
+        ({}, "bundle_unfiltered"),
+        ({"issued_from": "2026-06-01", "issued_until": "2026-01-01"}, "period_reversed"),
+    ],
+)
+def test_a_bundle_needs_a_course_or_a_forward_period(client, admin_user, choice, code):
+    dates = {key: date.fromisoformat(value) for key, value in choice.items()}
+    with pytest.raises(RuleViolation) as refusal:
+        bundles.certificate_bundle_request(actor=admin_user, **dates)
+    assert refusal.value.code == code
+
+    client.force_login(admin_user)
+    form = {"course": "", "issued_from": "", "issued_until": "", **choice}
+    response = client.post(reverse("certificates_admin:bundles"), form)
+    assert response.status_code == 200
+    assert refusal.value.text in response.content.decode()
+    assert not CertificateBundle.objects.exists()

@@ -29,6 +29,10 @@ def hours_record_request(
     period_start: date | None = None,
     period_end: date | None = None,
 ) -> HoursRecord:
+    if (period_start is None) != (period_end is None):
+        raise RuleViolation(
+            _("Give both dates, or neither for the last three years."), code="period_incomplete"
+        )
     if period_start is None or period_end is None:
         period_start, period_end = default_cycle(user=user)
     if period_end < period_start:
