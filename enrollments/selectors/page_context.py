@@ -11,6 +11,7 @@ from django.utils import timezone
 from academy.models import User
 from courses.models import CoursePage, LessonPage
 from enrollments.models import Enrollment
+from enrollments.selectors.enrollment import course_seats_taken
 from enrollments.selectors.progress import (
     BEAT_INTERVAL_SECONDS,
     lesson_completion_refusal,
@@ -36,9 +37,7 @@ def waitlist_position(*, enrollment: Enrollment) -> int | None:
 def course_enrollment_page_context(*, course: CoursePage, user: User | AnonymousUser) -> dict:
     """The visitor's enrolment in the course, places left and what they may do now."""
     now = timezone.now()
-    seats_taken = Enrollment.objects.filter(
-        course=course, status__in=Enrollment.SEAT_STATUSES
-    ).count()
+    seats_taken = course_seats_taken(course=course)
     places_left = None if course.capacity is None else max(0, course.capacity - seats_taken)
     enrollment = None
     if user.is_authenticated:
@@ -67,8 +66,8 @@ def course_enrollment_page_context(*, course: CoursePage, user: User | Anonymous
 def lesson_progress_page_context(*, lesson: LessonPage, user: User | AnonymousUser) -> dict:
     """The trainee's progress on the lesson and the addresses the page's script posts to.
 
-    The progress row is made when the trainee opens the lesson (the
-    ``before_serve_page`` hook); there is none for visitors who do not study the
+    The progress row is made when the trainee opens the lesson (the app's
+    ``on_serve_page`` hook); there is none for visitors who do not study the
     lesson's course, and then the page shows no progress at all.
     """
     progress = lesson_progress_for_visitor(lesson=lesson, user=user)

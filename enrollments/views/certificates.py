@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from academy.access import private_file_response
 from academy.errors import RuleViolation
+from academy.forms import form_add_rule_violation
 from enrollments.forms.certificates import HoursRecordRequestForm, VerifySearchForm
 from enrollments.selectors.certificates import (
     certificate_find_by_serial,
@@ -105,7 +106,7 @@ def hours_records(request):
                 period_end=form.cleaned_data["period_end"],
             )
         except RuleViolation as error:
-            form.add_error(None, error.text)
+            form_add_rule_violation(form, error)
         else:
             messages.success(request, _("Your hours record is being prepared."))
             return redirect("certificates:hours_records")

@@ -60,7 +60,6 @@ def checkin(request, session_id: int):
                     },
                 )
             return redirect("attendance:checkin", session_id=session.pk)
-        form = CheckinCodeForm(request.POST)
     return render(
         request, "enrollments/attendance/checkin.html", _checkin_context(request, session, form)
     )

@@ -1,16 +1,21 @@
 """Admin pages for one certificate (history, revoke, re-issue), ZIP downloads and hours records."""
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from academy.access import administrator_required, private_file_response
 from academy.errors import RuleViolation
+from academy.forms import form_add_rule_violation
+from academy.models import User
 from enrollments.forms.certificates import BundleForm, HoursRecordRequestForm, RevokeForm
 from enrollments.models import Certificate, CertificateBundle, HoursRecord
-from enrollments.selectors.certificates import certificate_bundles, certificate_events
+from enrollments.selectors.certificates import (
+    certificate_bundles,
+    certificate_events,
+    hours_record_list_for_user,
+)
 from enrollments.services.certificates.bundles import certificate_bundle_request
 from enrollments.services.certificates.hours_records import hours_record_request
 from enrollments.services.certificates.lifecycle import certificate_reissue, certificate_revoke
@@ -89,7 +94,7 @@ def bundles(request):
                 issued_until=form.cleaned_data["issued_until"],
             )
         except RuleViolation as error:
-            form.add_error(None, error.text)
+            form_add_rule_violation(form, error)
         else:
             messages.success(request, _("The ZIP file is being built."))
             return redirect("certificates_admin:bundles")
@@ -113,7 +118,7 @@ def bundle_download(request, bundle_id):
 
 @administrator_required
 def hours_records(request, user_id):
-    trainee = get_object_or_404(get_user_model(), pk=user_id)
+    trainee = get_object_or_404(User, pk=user_id)
     form = HoursRecordRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -124,7 +129,7 @@ def hours_records(request, user_id):
                 period_end=form.cleaned_data["period_end"],
             )
         except RuleViolation as error:
-            form.add_error(None, error.text)
+            form_add_rule_violation(form, error)
         else:
             messages.success(request, _("The hours record is being prepared."))
             return redirect("certificates_admin:hours_records", user_id)
@@ -134,7 +139,7 @@ def hours_records(request, user_id):
         {
             "trainee": trainee,
             "form": form,
-            "records": HoursRecord.objects.filter(user=trainee).order_by("-created_at")[:50],
+            "records": hours_record_list_for_user(user=trainee)[:50],
         },
     )
 
