@@ -112,6 +112,8 @@ class Certificate(BackgroundJob):
         ISSUED = "issued", _("Issued")
         REVOKED = "revoked", _("Revoked")
 
+    queue_job_prefix = "certificate-issue"
+
     enrollment = models.OneToOneField(
         "enrollments.Enrollment",
         on_delete=models.PROTECT,
@@ -163,6 +165,10 @@ class Certificate(BackgroundJob):
     def __str__(self):
         return self.serial_number or f"{self.enrollment_id} ({self.get_status_display()})"
 
+    def queue_job_key(self) -> str:
+        # The task takes the enrolment's id, so the job is named after it.
+        return f"{self.queue_job_prefix}-{self.enrollment_id}"
+
     @property
     def is_valid(self) -> bool:
         """What the verification page says: issued at least once and not revoked."""
@@ -206,6 +212,8 @@ class CertificateEvent(models.Model):
 class CertificateBundle(BackgroundJob):
     """A ZIP of all issued certificates of a course and/or period, built in the background."""
 
+    queue_job_prefix = "certificate-bundle"
+
     requested_by = optional_reference(settings.AUTH_USER_MODEL, _("requested by"), blank=False)
     course = optional_reference("courses.CoursePage", _("course"))
     issued_from = models.DateField(_("issued from"), null=True, blank=True)
@@ -233,6 +241,8 @@ class HoursRecord(BackgroundJob):
     Drawing its PDF is the whole job, so the job state is the record's state: done
     means issued.
     """
+
+    queue_job_prefix = "hours-record"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

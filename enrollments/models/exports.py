@@ -8,6 +8,8 @@ from .jobs import BackgroundJob
 class AttendanceExport(BackgroundJob):
     """A large attendance export written by a background task, downloaded when done."""
 
+    queue_job_prefix = "attendance-export"
+
     class Format(models.TextChoices):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "XLSX"

@@ -41,9 +41,17 @@ class BackgroundJob(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     last_enqueued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
+    queue_job_id = models.CharField(_("queue job id"), max_length=100, blank=True)
+
+    # What the queue calls this row's job: "<prefix>-<key>" (see ``queue_job_key``).
+    queue_job_prefix: str = ""
 
     class Meta:
         abstract = True
+
+    def queue_job_key(self) -> str:
+        """The deterministic id of this row's job, so that asking twice queues one job."""
+        return f"{self.queue_job_prefix}-{self.pk}"
 
     @property
     def is_done(self) -> bool:
