@@ -13,7 +13,11 @@ from .pages import HOURS_FIELD, CoursePage
 
 
 class ClassSession(Orderable):
-    """A classroom or live-online meeting of a course."""
+    """A classroom or live-online meeting of a course.
+
+    Content only, saved in the course page's revisions: what attendance does to a
+    session (its lock) is kept by the enrollments app, out of the revisions.
+    """
 
     class Kind(models.TextChoices):
         CLASSROOM = "classroom", _("Classroom")
@@ -39,12 +43,6 @@ class ClassSession(Orderable):
     )
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     class_hours = models.DecimalField(_("class-hours credited"), **HOURS_FIELD)
-    attendance_locked_at = models.DateTimeField(
-        _("attendance locked"),
-        null=True,
-        blank=True,
-        help_text=_("Once locked, attendance marks can no longer be changed."),
-    )
 
     panels = [
         FieldPanel("title"),

@@ -23,7 +23,7 @@ def seed_attendance() -> int:
     """Mark every unmarked active trainee of up to three started sessions; returns how many."""
     now = timezone.now()
     sessions = list(
-        ClassSession.objects.filter(starts_at__lte=now, attendance_locked_at__isnull=True)
+        ClassSession.objects.filter(starts_at__lte=now, attendance_state__locked_at__isnull=True)
         .select_related("course", "trainer")
         .order_by("-starts_at")[:3]
     )

@@ -1,4 +1,4 @@
-from .attendance import Attendance, AttendanceRule, CheckinCodeAttempt
+from .attendance import Attendance, AttendanceRule, CheckinCodeAttempt, SessionAttendanceState
 from .certificates import (
     Certificate,
     CertificateBundle,
@@ -31,4 +31,5 @@ __all__ = [
     "HourEntry",
     "HoursRecord",
     "LessonProgress",
+    "SessionAttendanceState",
 ]

@@ -93,8 +93,13 @@ class AttendanceRule(BaseSiteSetting):
         help_text=_("0 to 1; a trainee who left early is credited this share."),
         **SHARE_FIELD,
     )
-    checkin_opens_minutes = models.PositiveIntegerField(
-        _("check-in opens (minutes before the start)"), default=30
+    attendance_opens_minutes = models.PositiveIntegerField(
+        _("attendance opens (minutes before the start)"),
+        default=30,
+        help_text=_(
+            "Roll call, check-in and imports accept a session's marks from this many minutes "
+            "before it starts; never earlier. Check-in closes at the session's end."
+        ),
     )
     grace_minutes = models.PositiveIntegerField(
         _("grace time (minutes)"),
@@ -118,6 +123,37 @@ class AttendanceRule(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("attendance rules")
+
+
+class SessionAttendanceState(models.Model):
+    """The attendance state of one class session, kept beside the session.
+
+    Sessions are part of their course page's revisions; what happens to attendance is
+    not content, so it lives here, where publishing a revision never reaches it. A
+    session without a row has never been locked.
+    """
+
+    session = models.OneToOneField(
+        "courses.ClassSession",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="attendance_state",
+        verbose_name=_("session"),
+    )
+    locked_at = models.DateTimeField(
+        _("attendance locked"),
+        null=True,
+        blank=True,
+        help_text=_("Once locked, attendance marks can no longer be changed."),
+    )
+    locked_by = optional_reference(settings.AUTH_USER_MODEL, _("locked by"))
+
+    class Meta:
+        verbose_name = _("session attendance state")
+        verbose_name_plural = _("session attendance states")
+
+    def __str__(self):
+        return str(self.session)
 
 
 class CheckinCodeAttempt(models.Model):

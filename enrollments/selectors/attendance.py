@@ -1,16 +1,17 @@
 """Reads for roll call, check-in, the admin lists and the exports."""
 
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from wagtail.models import Site
 
 from academy.models import User
 from academy.roles import is_administrator, is_trainer
 from courses.models import ClassSession, CoursePage
-from enrollments.models import Attendance, AttendanceRule
+from enrollments.models import Attendance, AttendanceRule, SessionAttendanceState
 from enrollments.selectors.enrollment import enrollment_seat_holders
 
 
@@ -20,6 +21,52 @@ def attendance_rule_get() -> AttendanceRule:
     if site is None:
         return AttendanceRule()
     return AttendanceRule.for_site(site)
+
+
+def session_attendance_opens_at(*, session: ClassSession, rule: AttendanceRule) -> datetime:
+    """When a session first accepts marks: the rule's minutes before it starts."""
+    return session.starts_at - timedelta(minutes=rule.attendance_opens_minutes)
+
+
+def session_attendance_is_open(
+    *, session: ClassSession, now: datetime, rule: AttendanceRule
+) -> bool:
+    """Whether marks for ``session`` are accepted at ``now``: from the opening on, and
+    never for a session that has not come that close to its start."""
+    return now >= session_attendance_opens_at(session=session, rule=rule)
+
+
+class CheckinWindow(StrEnum):
+    NOT_OPEN = "not_open"
+    OPEN = "open"
+    ENDED = "ended"
+
+
+def session_checkin_window(
+    *, session: ClassSession, now: datetime, rule: AttendanceRule
+) -> CheckinWindow:
+    """Where self check-in stands at ``now``: not open before attendance opens, open
+    from then until the session's end, ended after it."""
+    if not session_attendance_is_open(session=session, now=now, rule=rule):
+        return CheckinWindow.NOT_OPEN
+    if now > session.ends_at:
+        return CheckinWindow.ENDED
+    return CheckinWindow.OPEN
+
+
+def session_attendance_locked_at(*, session_id: int) -> datetime | None:
+    """When an administrator locked the session's attendance, or None while it is open."""
+    return (
+        SessionAttendanceState.objects.filter(session_id=session_id)
+        .values_list("locked_at", flat=True)
+        .first()
+    )
+
+
+def sessions_with_attendance_lock(sessions: QuerySet[ClassSession]) -> QuerySet[ClassSession]:
+    """Each session annotated with ``attendance_locked_at`` (None while open), read in
+    the same query; pages and lists show the lock from it."""
+    return sessions.annotate(attendance_locked_at=F("attendance_state__locked_at"))
 
 
 def session_can_take_roll(*, user: User | AnonymousUser, session: ClassSession) -> bool:
@@ -45,7 +92,13 @@ def session_list_for_trainer(
     sessions = ClassSession.objects.filter(ends_at__gte=since).select_related("course")
     if not is_administrator(user):
         sessions = sessions.filter(Q(trainer=user) | Q(course__trainers=user)).distinct()
-    return sessions.order_by("starts_at", "pk")
+    return sessions_with_attendance_lock(sessions).order_by("starts_at", "pk")
+
+
+def session_list_for_admin(*, since: datetime) -> QuerySet[ClassSession]:
+    """Sessions from ``since`` on, latest first, with their trainer and attendance lock."""
+    sessions = ClassSession.objects.filter(starts_at__gte=since).select_related("course", "trainer")
+    return sessions_with_attendance_lock(sessions).order_by("-starts_at", "-pk")
 
 
 def session_roster(*, session: ClassSession) -> list[dict]:
@@ -81,9 +134,10 @@ def session_checkin_count(*, session: ClassSession) -> int:
 
 
 def session_open_for_checkin_list(*, now: datetime, rule: AttendanceRule) -> QuerySet:
-    """Sessions whose check-in window is open at ``now``."""
+    """Sessions whose check-in window is open at ``now``: attendance has opened
+    (``session_attendance_is_open``) and the session has not ended."""
     return ClassSession.objects.filter(
-        starts_at__lte=now + timedelta(minutes=rule.checkin_opens_minutes), ends_at__gte=now
+        starts_at__lte=now + timedelta(minutes=rule.attendance_opens_minutes), ends_at__gte=now
     )
 
 

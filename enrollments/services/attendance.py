@@ -1,4 +1,5 @@
-"""Attendance marks, the hours they credit, session locking and walk-ins."""
+"""Attendance marks, the hours they credit, when a session accepts them, session locking
+and walk-ins."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,9 +16,18 @@ from academy.models import Organization, User
 from academy.roles import is_administrator
 from academy.services import trainee_account_create
 from courses.models import ClassSession
-from enrollments.models import Attendance, AttendanceRule, Enrollment, HourEntry
+from enrollments.models import (
+    Attendance,
+    AttendanceRule,
+    Enrollment,
+    HourEntry,
+    SessionAttendanceState,
+)
 from enrollments.selectors.attendance import (
     attendance_rule_get,
+    session_attendance_is_open,
+    session_attendance_locked_at,
+    session_attendance_opens_at,
     session_can_take_roll,
     trainee_find_by_phone,
 )
@@ -37,6 +47,20 @@ def _refuse_locked() -> RuleViolation:
 def _refuse_not_enrolled() -> RuleViolation:
     return RuleViolation(
         _("This trainee is not enrolled in the session's course."), code="not_enrolled"
+    )
+
+
+def attendance_open_check(*, session: ClassSession, now: datetime, rule: AttendanceRule) -> None:
+    """Refuse any mark for a session before its attendance opens, the rule's
+    ``attendance_opens_minutes`` before its start: a session that has not started
+    gets no mark and credits no class-hours, whoever or whatever marks it."""
+    if session_attendance_is_open(session=session, now=now, rule=rule):
+        return
+    opens = session_attendance_opens_at(session=session, rule=rule)
+    raise RuleViolation(
+        _("This session has not started yet; attendance opens at %(opens)s.")
+        % {"opens": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M")},
+        code="not_open_yet",
     )
 
 
@@ -95,10 +119,9 @@ def _ledger_credit(
 
 
 def _session_for_update(*, session_id: int) -> ClassSession:
-    session = ClassSession.objects.select_for_update().get(pk=session_id)
-    if session.attendance_locked_at is not None:
-        raise _refuse_locked()
-    return session
+    """The session, its row locked: marks and the attendance lock of one session are
+    written one at a time, whether or not the session has a state row yet."""
+    return ClassSession.objects.select_for_update().get(pk=session_id)
 
 
 def attendance_set(
@@ -112,17 +135,23 @@ def attendance_set(
     checked_out_at: datetime | None = None,
     minutes_attended: int | None = None,
     rule: AttendanceRule | None = None,
+    now: datetime | None = None,
 ) -> Attendance:
     """Record (or correct) one trainee's mark for a session and bring the ledger in line.
 
-    No permission check here: callers check who may mark. Refuses a locked session
-    and an enrolment that does not hold a seat in the session's course.
+    No permission check here: callers check who may mark. Refuses a locked session, a
+    session whose attendance has not opened at ``now`` (``attendance_open_check``) and
+    an enrolment that does not hold a seat in the session's course.
     """
     if status not in Attendance.Status.values:
         raise RuleViolation(_("Unknown attendance status."), code="unknown_status")
     rule = rule or attendance_rule_get()
+    now = now or timezone.now()
     with transaction.atomic():
         session = _session_for_update(session_id=session_id)
+        if session_attendance_locked_at(session_id=session.pk) is not None:
+            raise _refuse_locked()
+        attendance_open_check(session=session, now=now, rule=rule)
         if (
             enrollment.course_id != session.course_id
             or enrollment.status not in Enrollment.SEAT_STATUSES
@@ -169,25 +198,30 @@ def attendance_roll_call_mark(
     )
 
 
-def session_attendance_lock(*, session: ClassSession, user: User) -> ClassSession:
+def session_attendance_lock(*, session: ClassSession, user: User) -> SessionAttendanceState:
+    """Lock the session's attendance (administrators only); locking it again keeps the
+    first time. The lock is a row of its own, so no page revision ever changes it."""
     if not is_administrator(user):
         raise PermissionDenied
     with transaction.atomic():
-        session = ClassSession.objects.select_for_update().get(pk=session.pk)
-        if session.attendance_locked_at is None:
-            session.attendance_locked_at = timezone.now()
-            session.save(update_fields=["attendance_locked_at"])
-    return session
+        _session_for_update(session_id=session.pk)
+        state, _created = SessionAttendanceState.objects.get_or_create(session_id=session.pk)
+        if state.locked_at is None:
+            state.locked_at = timezone.now()
+            state.locked_by = user
+            state.save(update_fields=["locked_at", "locked_by"])
+    return state
 
 
-def session_attendance_unlock(*, session: ClassSession, user: User) -> ClassSession:
+def session_attendance_unlock(*, session: ClassSession, user: User) -> SessionAttendanceState:
     if not is_administrator(user):
         raise PermissionDenied
     with transaction.atomic():
-        session = ClassSession.objects.select_for_update().get(pk=session.pk)
-        session.attendance_locked_at = None
-        session.save(update_fields=["attendance_locked_at"])
-    return session
+        _session_for_update(session_id=session.pk)
+        state, _created = SessionAttendanceState.objects.update_or_create(
+            session_id=session.pk, defaults={"locked_at": None, "locked_by": None}
+        )
+    return state
 
 
 @dataclass
@@ -204,18 +238,20 @@ def walk_in_enroll(
     phone: str,
     full_name: str = "",
     organization: Organization | None = None,
+    now: datetime | None = None,
 ) -> WalkInResult:
     """Enrol someone who turned up at a session, creating their account if the phone is new.
 
     The account is made as at registration (``trainee_account_create``) and the place
     given by ``enrollment_admit``: active whatever the course's capacity, since they are
-    in the room already. An earlier withdrawn, rejected, pending or waiting enrolment is
-    made active.
+    in the room already, which they cannot be before the session's attendance opens.
+    An earlier withdrawn, rejected, pending or waiting enrolment is made active.
     """
     if not session_can_take_roll(user=user, session=session):
         raise PermissionDenied
-    if session.attendance_locked_at is not None:
+    if session_attendance_locked_at(session_id=session.pk) is not None:
         raise _refuse_locked()
+    attendance_open_check(session=session, now=now or timezone.now(), rule=attendance_rule_get())
     phone = phone.strip()
     with transaction.atomic():
         trainee = trainee_find_by_phone(phone=phone)

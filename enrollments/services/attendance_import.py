@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from academy.errors import RuleViolation
@@ -22,7 +23,7 @@ from courses.models import ClassSession
 from enrollments.models import Attendance, AttendanceRule, Enrollment
 from enrollments.selectors.attendance import attendance_rule_get
 from enrollments.selectors.enrollment import enrollment_seat_holders
-from enrollments.services.attendance import attendance_set
+from enrollments.services.attendance import attendance_open_check, attendance_set
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 NAME_HEADERS = {"name", "full name", "姓名", "名字", "参会者", "用户名"}
@@ -162,15 +163,18 @@ def attendance_import(
     *, session: ClassSession, data: bytes, user: User, only_good_rows: bool = False
 ) -> ImportResult:
     """Import a participant list. With any bad row nothing is written, unless
-    ``only_good_rows`` is set; either way every bad row is reported."""
+    ``only_good_rows`` is set; either way every bad row is reported. A session whose
+    attendance has not opened is refused before the file is read."""
     if not is_administrator(user):
         raise PermissionDenied
     if session.kind != ClassSession.Kind.LIVE_ONLINE:
         raise RuleViolation(_("Only live-online sessions can be imported."), code="not_live_online")
+    rule = attendance_rule_get()
+    now = timezone.now()
+    attendance_open_check(session=session, now=now, rule=rule)
     result = attendance_import_parse(session=session, data=data)
     if result.errors and not only_good_rows:
         return result
-    rule = attendance_rule_get()
     with transaction.atomic():
         for row in result.rows:
             attendance_set(
@@ -181,6 +185,7 @@ def attendance_import(
                 marked_by=user,
                 minutes_attended=row.minutes,
                 rule=rule,
+                now=now,
             )
     result.written = len(result.rows)
     return result

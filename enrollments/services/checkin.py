@@ -27,8 +27,15 @@ from academy.errors import RuleViolation
 from academy.models import User
 from courses.models import ClassSession
 from enrollments.models import Attendance, AttendanceRule, CheckinCodeAttempt, Enrollment
-from enrollments.selectors.attendance import attendance_rule_get, session_open_for_checkin_list
-from enrollments.services.attendance import attendance_set
+from enrollments.selectors.attendance import (
+    CheckinWindow,
+    attendance_rule_get,
+    session_attendance_locked_at,
+    session_attendance_opens_at,
+    session_checkin_window,
+    session_open_for_checkin_list,
+)
+from enrollments.services.attendance import attendance_open_check, attendance_set
 
 TOKEN_PERIOD_SECONDS = 60
 ACCEPTED_PERIODS = 2  # the current minute and the one before it
@@ -109,7 +116,7 @@ def _code_is_expired(*, session: ClassSession, code: str, now: datetime, rule) -
     """Whether ``code`` was the session's code in a minute no longer accepted, back to
     when its check-in opened (at most ``EXPIRED_LOOKBACK_PERIODS``)."""
     current = checkin_period(now=now)
-    opened = session.starts_at - timedelta(minutes=rule.checkin_opens_minutes)
+    opened = session_attendance_opens_at(session=session, rule=rule)
     earliest = max(checkin_period(now=opened), current - EXPIRED_LOOKBACK_PERIODS)
     periods = range(current - ACCEPTED_PERIODS, earliest - 1, -1)
     return _is_one_of(code, (checkin_code(session_id=session.pk, period=p) for p in periods))
@@ -214,10 +221,11 @@ def _checkin_code_limited(*, user: User, now: datetime, verify: Callable[[], T])
 def _checkin_mark(
     *, session: ClassSession, user: User, method: str, now: datetime, rule: AttendanceRule
 ) -> Attendance:
-    if session.attendance_locked_at is not None:
+    if session_attendance_locked_at(session_id=session.pk) is not None:
         raise RuleViolation(_("Attendance for this session is closed."), code="locked")
-    opens = session.starts_at - timedelta(minutes=rule.checkin_opens_minutes)
-    if now < opens or now > session.ends_at:
+    attendance_open_check(session=session, now=now, rule=rule)
+    if session_checkin_window(session=session, now=now, rule=rule) == CheckinWindow.ENDED:
+        opens = session_attendance_opens_at(session=session, rule=rule)
         raise RuleViolation(
             _("Check-in for this session is open from %(opens)s until %(closes)s.")
             % {
@@ -252,6 +260,7 @@ def _checkin_mark(
         marked_by=user,
         checked_in_at=now,
         rule=rule,
+        now=now,
     )
 
 
@@ -267,8 +276,9 @@ def checkin_record(
     typed on the session's page.
 
     Refusals raise ``RuleViolation`` and change nothing but the count of wrong codes: an
-    invalid, expired or other session's code, too many wrong codes, a locked session,
-    outside the check-in window, a trainee not enrolled, and a second check-in.
+    invalid, expired or other session's code, too many wrong codes, a locked session, a
+    session whose attendance has not opened (``attendance_open_check``) or that has
+    ended, a trainee not enrolled, and a second check-in.
     """
     now = now or timezone.now()
     rule = attendance_rule_get()
@@ -330,4 +340,5 @@ def checkout_record(
         marked_by=user,
         checked_out_at=now,
         rule=rule,
+        now=now,
     )

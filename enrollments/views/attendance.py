@@ -20,11 +20,16 @@ from enrollments.documents.signin_sheet import signin_sheet_pdf
 from enrollments.forms.attendance import WalkInForm
 from enrollments.models import Attendance
 from enrollments.selectors.attendance import (
+    CheckinWindow,
     attendance_rule_get,
+    session_attendance_is_open,
+    session_attendance_opens_at,
     session_can_take_roll,
     session_checkin_count,
+    session_checkin_window,
     session_list_for_trainer,
     session_roster,
+    sessions_with_attendance_lock,
     trainee_find_by_phone,
 )
 from enrollments.services.attendance import attendance_roll_call_mark, walk_in_enroll
@@ -37,7 +42,8 @@ from enrollments.services.checkin import (
 
 
 def _session_for_trainer(request, session_id: int) -> ClassSession:
-    session = get_object_or_404(ClassSession.objects.select_related("course"), pk=session_id)
+    sessions = sessions_with_attendance_lock(ClassSession.objects.select_related("course"))
+    session = get_object_or_404(sessions, pk=session_id)
     if not session_can_take_roll(user=request.user, session=session):
         raise PermissionDenied
     return session
@@ -55,12 +61,14 @@ def session_list(request):
 def roll_call(request, session_id: int):
     session = _session_for_trainer(request, session_id)
     roster = session_roster(session=session)
+    rule = attendance_rule_get()
     context = {
         "session": session,
         "roster": roster,
         "statuses": Attendance.Status.choices,
         "marked": sum(1 for entry in roster if entry["attendance"]),
-        "locked": session.attendance_locked_at is not None,
+        "is_open": session_attendance_is_open(session=session, now=timezone.now(), rule=rule),
+        "opens_at": session_attendance_opens_at(session=session, rule=rule),
     }
     return render(request, "enrollments/attendance/roll_call.html", context)
 
@@ -128,8 +136,18 @@ def _qr_svg(data: str) -> str:
     return image.to_string(encoding="unicode")
 
 
-def _screen_state(request, session: ClassSession) -> dict:
+def _screen_state(request, session: ClassSession, rule) -> dict:
+    """What the check-in screen shows now; the code and QR code only while check-in is
+    open."""
     now = timezone.now()
+    window = session_checkin_window(session=session, now=now, rule=rule)
+    state = {
+        "checkin_window": str(window),
+        "seconds_left": checkin_seconds_left(now=now),
+        "checked_in": session_checkin_count(session=session),
+    }
+    if window != CheckinWindow.OPEN:
+        return state
     period = checkin_period(now=now)
     token = checkin_token(session_id=session.pk, period=period)
     url = request.build_absolute_uri(
@@ -137,22 +155,26 @@ def _screen_state(request, session: ClassSession) -> dict:
     )
     checkin_url = f"{url}?t={token}"
     return {
+        **state,
         "checkin_url": checkin_url,
         "qr_svg": _qr_svg(checkin_url),
         "code": checkin_code(session_id=session.pk, period=period),
-        "seconds_left": checkin_seconds_left(now=now),
-        "checked_in": session_checkin_count(session=session),
     }
 
 
 @login_required
 def checkin_screen(request, session_id: int):
     session = _session_for_trainer(request, session_id)
-    state = _screen_state(request, session)
+    rule = attendance_rule_get()
+    state = _screen_state(request, session, rule)
     if request.GET.get("format") == "json":
         return JsonResponse(state)
-    rule = attendance_rule_get()
-    context = {"session": session, "rule": rule, **state}
+    context = {
+        "session": session,
+        "rule": rule,
+        "opens_at": session_attendance_opens_at(session=session, rule=rule),
+        **state,
+    }
     return render(request, "enrollments/attendance/checkin_screen.html", context)
 
 

@@ -147,7 +147,7 @@ def test_registration_roster_and_walk_in_name_accounts_by_one_rule(
     )
     roster_import(course=course, sheet=roster, actor=admin_user)
     walk_in_enroll(
-        session=tree.session(course=course),
+        session=tree.session(course=course, days_ahead=0),
         user=trainer_user,
         phone="13800000003",
         full_name="丙学员",
@@ -171,7 +171,7 @@ def test_an_account_named_by_the_old_walk_in_rule_keeps_its_name_and_logs_in_by_
     client, trainer_user, taught_course
 ):
     old = factories.trainee(username="walkin-13712345678", phone="13712345678", email="")
-    session = tree.session(course=taught_course)
+    session = tree.session(course=taught_course, days_ahead=0)
 
     result = walk_in_enroll(session=session, user=trainer_user, phone="13712345678")
 

@@ -14,6 +14,14 @@ from enrollments.services.enrollment import enrollment_enrol
 MARKS = {"张三": Attendance.Status.PRESENT, "李四": Attendance.Status.LATE}
 
 
+def started(session, *, ago):
+    """Move a session to have started ``ago``: attendance is taken only once it has."""
+    session.starts_at = timezone.now() - ago
+    session.ends_at = session.starts_at + timedelta(hours=3)
+    session.save(update_fields=["starts_at", "ends_at"])
+    return session
+
+
 def test_administrator_exports_filtered_attendance_as_xlsx(visit, classroom, tmp_path):
     course, session = classroom["course"], classroom["session"]
     trainer = classroom["course"].trainers.first()
@@ -27,10 +35,7 @@ def test_administrator_exports_filtered_attendance_as_xlsx(visit, classroom, tmp
             marked_by=trainer,
         )
     # Marks the filters leave out: an earlier session of the course, and another course.
-    earlier = classroom["later"][0]
-    earlier.starts_at = timezone.now() - timedelta(days=30)
-    earlier.ends_at = earlier.starts_at + timedelta(hours=3)
-    earlier.save(update_fields=["starts_at", "ends_at"])
+    earlier = started(classroom["later"][0], ago=timedelta(days=30))
     attendance_set(
         session_id=earlier.pk,
         enrollment=by_name["王五"],
@@ -39,7 +44,7 @@ def test_administrator_exports_filtered_attendance_as_xlsx(visit, classroom, tmp
         marked_by=trainer,
     )
     other_course = CoursePage.objects.get(slug="elderly-care")
-    other_session = other_course.sessions.first()
+    other_session = started(other_course.sessions.first(), ago=timedelta(hours=1))
     attendance_set(
         session_id=other_session.pk,
         enrollment=enrollment_enrol(

@@ -4,26 +4,15 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from enrollments.models import Enrollment
 from tests.academy import factories
 from tests.enrollments import factories as ef
+from tests.migrations import latest, migrate
 
 BEFORE = [("enrollments", "0007_checkin_code_attempts")]
 AFTER = [("enrollments", "0008_job_base")]
 ISSUED_AT = datetime(2026, 6, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def latest():
-    return [(app, name) for app, name in MigrationExecutor(connection).loader.graph.leaf_nodes()]
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -60,6 +60,12 @@ def refusal(**kwargs):
     return info.value
 
 
+def open_now(session):
+    session.starts_at = timezone.now() - timedelta(minutes=1)
+    session.ends_at = session.starts_at + timedelta(hours=3)
+    session.save()
+
+
 def test_token_rotates_every_minute(setup):
     session, _trainee = setup
     moment = session.starts_at
@@ -189,7 +195,7 @@ def test_outside_the_window_is_refused(setup):
 
     assert (
         refusal(session=session, user=trainee, token=token_at(session, early), now=early).code
-        == "outside_window"
+        == "not_open_yet"
     )
     assert (
         refusal(session=session, user=trainee, token=token_at(session, late), now=late).code
@@ -238,7 +244,8 @@ def test_check_out_at_the_end_keeps_present(setup):
 
 def test_trainer_can_correct_a_check_in(setup, trainer_user):
     session, trainee = setup
-    now = session.starts_at
+    open_now(session)
+    now = timezone.now()
     attendance = checkin_record(
         session=session, user=trainee, token=token_at(session, now), now=now
     )
@@ -523,12 +530,6 @@ def test_a_code_without_a_session_is_compared_with_every_open_sessions_codes(set
     assert {call.args for call in compare.call_args_list} >= {
         (right.encode(), candidate) for candidate in candidates
     }
-
-
-def open_now(session):
-    session.starts_at = timezone.now() - timedelta(minutes=1)
-    session.ends_at = session.starts_at + timedelta(hours=3)
-    session.save()
 
 
 def test_eleventh_wrong_code_at_the_code_page_is_too_many(client, setup):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from enrollments.documents.spreadsheets import neutralise
-from enrollments.models import Attendance, AttendanceExport
+from enrollments.models import Attendance, AttendanceExport, SessionAttendanceState
 from enrollments.services.exports import attendance_export_request, attendance_export_run
 from tests.academy import factories
 from tests.courses import factories as tree
@@ -320,5 +320,7 @@ def test_admin_attendance_pages_render(client, admin_user, records):
     assert "张三" in records_page.text
 
     client.post(reverse("attendance_admin:lock", args=[records.pk]), {"action": "lock"})
-    records.refresh_from_db()
-    assert records.attendance_locked_at is not None
+    state = SessionAttendanceState.objects.get(session=records)
+    assert state.locked_at is not None and state.locked_by == admin_user
+    sessions_page = client.get(reverse("attendance_admin:sessions"), {"days": "3650"})
+    assert "已于" in sessions_page.text and "锁定" in sessions_page.text

@@ -27,7 +27,7 @@ def test_export_job_runs_in_an_rq_worker():
 
     admin = factories.administrator()
     course = tree.course()
-    session = tree.session(course=course)
+    session = tree.session(course=course, days_ahead=-7)
     for name in ("张三", "=李四"):
         ef.attendance(
             session=session,

@@ -26,7 +26,7 @@ from enrollments.forms.attendance import (
     HoursSummaryForm,
 )
 from enrollments.models import AttendanceExport
-from enrollments.selectors.attendance import attendance_export_rows
+from enrollments.selectors.attendance import attendance_export_rows, session_list_for_admin
 from enrollments.services.attendance import session_attendance_lock, session_attendance_unlock
 from enrollments.services.attendance_import import attendance_import
 from enrollments.services.exports import (
@@ -37,6 +37,8 @@ from enrollments.services.exports import (
 )
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Import refusals about the chosen session rather than the file.
+SESSION_REFUSALS = {"not_live_online", "not_open_yet"}
 
 
 def _xlsx_download(filename: str, write: Callable[..., object], **arguments) -> FileResponse:
@@ -57,12 +59,7 @@ def _render(request, template, title, context):
 @administrator_required
 def session_index(request):
     since = timezone.now() - timedelta(days=int(request.GET.get("days", "60") or 60))
-    sessions = (
-        ClassSession.objects.filter(starts_at__gte=since)
-        .select_related("course", "trainer")
-        .order_by("-starts_at", "-pk")
-    )
-    page = Paginator(sessions, 50).get_page(request.GET.get("p"))
+    page = Paginator(session_list_for_admin(since=since), 50).get_page(request.GET.get("p"))
     return _render(request, "sessions.html", _("Sessions"), {"page": page})
 
 
@@ -171,7 +168,7 @@ def import_attendance(request):
                     only_good_rows=form.cleaned_data["only_good_rows"],
                 )
             except RuleViolation as error:
-                form.add_error("file", error)
+                form.add_error("session" if error.code in SESSION_REFUSALS else "file", error)
             else:
                 if result.written:
                     messages.success(
