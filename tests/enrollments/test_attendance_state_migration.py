@@ -8,9 +8,9 @@ import pytest
 from tests.courses import factories as tree
 from tests.migrations import latest, migrate
 
-BEFORE = [("enrollments", "0008_job_base"), ("courses", "0003_lesson_help_and_http_links")]
+BEFORE = [("enrollments", "0009_job_queue_id"), ("courses", "0003_lesson_help_and_http_links")]
 AFTER = [
-    ("enrollments", "0009_session_attendance_state"),
+    ("enrollments", "0010_session_attendance_state"),
     ("courses", "0004_remove_classsession_attendance_locked_at"),
 ]
 LOCKED_AT = datetime(2026, 11, 20, 17, 30, tzinfo=ZoneInfo("Asia/Shanghai"))

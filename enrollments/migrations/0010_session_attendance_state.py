@@ -42,7 +42,7 @@ def states_to_locks(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("courses", "0003_lesson_help_and_http_links"),
-        ("enrollments", "0008_job_base"),
+        ("enrollments", "0009_job_queue_id"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
     run_before = [("courses", "0004_remove_classsession_attendance_locked_at")]
