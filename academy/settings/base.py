@@ -97,8 +97,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "academy.User"
 # django-axes refuses a locked-out login before the email-or-phone backend is asked.
+# AxesBackend is axes' standalone backend that can also load a session's user, which
+# tools that log in with the first backend (Wagtail's page test case) need.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesBackend",
     "academy.auth_backends.EmailOrPhoneBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
