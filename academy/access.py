@@ -2,11 +2,16 @@
 shown by role, the view-only permission policy, and the private-file download."""
 
 from functools import wraps
+from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from wagtail.admin.menu import MenuItem, SubmenuMenuItem
 from wagtail.permission_policies.base import BasePermissionPolicy
 
@@ -76,17 +81,54 @@ class ViewOnlyPolicy(BasePermissionPolicy):
 
 def private_file_response(
     file_field, *, allowed: bool, filename: str, content_type: str, inline: bool = False
-) -> FileResponse:
-    """Stream a private file from storage to someone the caller has checked may have it.
+) -> HttpResponseBase:
+    """Hand a private file to someone the caller has checked may have it.
 
     ``allowed`` is the caller's ownership check; a refusal and a missing file are both a
-    404, so nobody learns which files exist.
+    404, so nobody learns which files exist. A file in object storage is a redirect to a
+    signed address that expires; a local one is streamed by Django or, with
+    ``PRIVATE_MEDIA_ACCEL_REDIRECT``, by the web server from its internal location.
     """
     if not allowed or not file_field:
         raise Http404
-    return FileResponse(
-        file_field.open("rb"),
-        as_attachment=not inline,
-        filename=filename,
-        content_type=content_type,
-    )
+    storage, name = file_field.storage, file_field.name
+    disposition = content_disposition_header(not inline, filename)
+    response: HttpResponseBase
+    if not _is_local(storage):
+        response = HttpResponseRedirect(
+            storage.url(
+                name,
+                parameters={
+                    "ResponseContentDisposition": disposition,
+                    "ResponseContentType": content_type,
+                },
+                expire=settings.PRIVATE_MEDIA_URL_EXPIRE_SECONDS,
+            )
+        )
+    elif settings.PRIVATE_MEDIA_ACCEL_REDIRECT:
+        if not storage.exists(name):
+            raise Http404
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.PRIVATE_MEDIA_ACCEL_REDIRECT.rstrip("/") + (
+            "/" + quote(name)
+        )
+        if disposition:
+            response["Content-Disposition"] = disposition
+    else:
+        try:
+            handle = file_field.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle, as_attachment=not inline, filename=filename, content_type=content_type
+        )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _is_local(storage) -> bool:
+    try:
+        storage.path("")
+    except NotImplementedError:
+        return False
+    return True

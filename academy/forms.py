@@ -1,7 +1,12 @@
 from collections.abc import Mapping
 
 from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
 from .errors import RuleViolation
 from .models import Organization, QualificationLevel, TraineeProfile, User, phone_validator
@@ -22,6 +27,41 @@ def form_add_rule_violation(
     for argument, problems in error.error_dict.items():
         field = fields.get(argument, argument)
         form.add_error(field if field in form.fields else None, problems)
+
+
+class LoginLockoutMixin(AuthenticationForm):
+    """A login refused because the account is locked (django-axes) says so, in place of
+    "wrong password"."""
+
+    def get_invalid_login_error(self):
+        if getattr(self.request, "axes_locked_out", False):
+            return ValidationError(
+                _(
+                    "Too many failed login attempts: this account is locked for "
+                    "%(minutes)s minutes. Try again later, or ask an administrator "
+                    "to unlock it."
+                ),
+                code="locked_out",
+                params={"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)},
+            )
+        return super().get_invalid_login_error()
+
+    @property
+    def locked_out(self) -> bool:
+        errors = self.non_field_errors().as_data()
+        return any(error.code == "locked_out" for error in errors)
+
+
+class AccountLoginForm(LoginLockoutMixin):
+    """The public site's login: email address or mobile number, and password."""
+
+
+class AdminLoginForm(LoginLockoutMixin, WagtailLoginForm):
+    """The Wagtail admin's login (WAGTAILADMIN_USER_LOGIN_FORM)."""
+
+
+class DjangoAdminLoginForm(LoginLockoutMixin, AdminAuthenticationForm):
+    """The login of Django's admin, where the job dashboard lives."""
 
 
 class RegistrationForm(forms.Form):

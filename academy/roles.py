@@ -51,6 +51,7 @@ ROLE_MODEL_PERMISSIONS: dict[str, dict[str, list[str] | str]] = {
             "delete_user",
             "view_user",
         ],
+        "axes": ["view_accessattempt", "delete_accessattempt"],
         "academy": "*",
         "courses": "*",
         "enrollments": "*",

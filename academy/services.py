@@ -118,3 +118,11 @@ def profile_update(*, user: User, full_name: str, phone: str, profile_data: dict
     user.save(update_fields=["full_name", "phone"])
     profile.save()
     return profile
+
+
+def login_lockout_reset(*, username: str) -> int:
+    """Forget every failed login of the account, from any address, so it may log in again
+    at once; returns how many records of failures were removed."""
+    from axes.utils import reset
+
+    return reset(username=username)

@@ -1,8 +1,10 @@
+import re
+
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.i18n import set_language
+from django.views.static import serve
 from django_rq import stats_views
 from django_rq.urls import get_admin_urlpatterns
 from wagtail import urls as wagtail_urls
@@ -10,7 +12,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .access import administrator_required
+from .forms import DjangoAdminLoginForm
 from .views import favicon, health
+
+# Folders of MEDIA_ROOT that hold public files: Wagtail's images, renditions and avatars.
+PUBLIC_MEDIA_FOLDERS = ["original_images", "images", "avatar_images"]
+
+admin.site.login_form = DjangoAdminLoginForm
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -46,6 +54,15 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # The development server shows Wagtail's images and avatars; documents go through
+    # /documents/, and private files are in another storage with no address at all.
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}"
+            rf"(?P<path>(?:{'|'.join(PUBLIC_MEDIA_FOLDERS)})/(?!.*\.\.).+)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .errors import RuleViolation
-from .forms import ProfileForm, RegistrationForm, form_add_rule_violation
+from .forms import AccountLoginForm, ProfileForm, RegistrationForm, form_add_rule_violation
 from .models import TraineeProfile
 from .services import profile_update, trainee_account_create
 
@@ -64,7 +64,15 @@ def profile(request):
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
+    form_class = AccountLoginForm
     redirect_authenticated_user = True
+
+
+def login_locked_out(request, response, credentials):
+    """django-axes' answer to a login while the account is locked: the login page that
+    was drawn, whose form says the account is locked (``LoginLockoutMixin``)."""
+    response.status_code = 429
+    return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -3,12 +3,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from .access import AdministratorMenuItem
-from .viewsets import organization_viewset
+from .viewsets import login_lockout_viewset, organization_viewset
 
 
 @hooks.register("register_admin_viewset")
 def register_organization_viewset():
     return organization_viewset
+
+
+@hooks.register("register_admin_viewset")
+def register_login_lockout_viewset():
+    return login_lockout_viewset
 
 
 @hooks.register("register_admin_menu_item")

@@ -87,6 +87,7 @@ def environment(url: str, media: str, static: str) -> dict:
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
         MEDIA_ROOT=media,
+        PRIVATE_MEDIA_ROOT=f"{media}-private",
         STATIC_ROOT=static,
         EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
         LOG_LEVEL="ERROR",

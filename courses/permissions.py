@@ -1,20 +1,25 @@
-"""Trainers write only in the courses they teach; administrators manage everything.
+"""Trainers work only in the courses they teach; administrators manage everything.
 
 The Trainer group holds add and change permissions on the course catalogue (see
-``academy.roles``) so that the admin lets trainers in at all; the tester below
-narrows that to the courses whose ``trainers`` include the user, and to the
-lessons below them.
+``courses.roles``). The page permission policy below reads that grant, for a user who
+does not manage courses, as the same permissions on each course the user teaches
+(``CoursePage.trainers``). Wagtail asks this one policy everywhere: the page explorer,
+the editor and its tester, the admin pages API, admin search, the site history, the page
+reports, workflow lists and the dashboard. So another course, its lessons and its
+history stay out of sight, and the curricula above a taught course are only the way
+down to it.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
-from wagtail.models import Page, PagePermissionTester
+from django.http import Http404
+from wagtail.admin.views.pages.listing import ExplorableIndexView
+from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.models import GroupPagePermission, Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from academy.roles import is_administrator
 
-from .models import CoursePage, CurriculumPage, LessonPage
-
-WRITE_ACTIONS = frozenset({"add", "change", "publish", "bulk_delete", "lock", "unlock"})
+from .models import CourseCatalogPage, CoursePage
 
 
 def trainer_course_paths(user) -> frozenset[str]:
@@ -35,35 +40,45 @@ def user_manages_courses(user) -> bool:
     return cached
 
 
-def user_teaches_page(user, page: Page) -> bool:
-    """True for a course the user teaches and for any page below it."""
-    return any(page.path.startswith(path) for path in trainer_course_paths(user))
+class CourseTreePagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page permissions, with a catalogue grant narrowed to taught courses."""
+
+    def get_all_permissions_for_user(self, user):
+        permissions = super().get_all_permissions_for_user(user)
+        if not user.is_active or user.is_anonymous or user_manages_courses(user):
+            return permissions
+        narrowed: list[GroupPagePermission] = []
+        courses: list[Page] | None = None
+        catalog_type = ContentType.objects.get_for_model(CourseCatalogPage).pk
+        for permission in permissions:
+            if permission.page.content_type_id != catalog_type:
+                narrowed.append(permission)
+                continue
+            if courses is None:
+                courses = list(Page.objects.filter(path__in=trainer_course_paths(user)))
+            narrowed.extend(
+                GroupPagePermission(
+                    group_id=permission.group_id, page=course, permission=permission.permission
+                )
+                for course in courses
+                if course.path.startswith(permission.page.path)
+            )
+        return narrowed
 
 
-class CourseTreePermissionTester(PagePermissionTester):
-    """Removes write actions from trainers outside the courses they teach.
+class CourseTreeExplorerView(ExplorableIndexView):
+    """The explorer: a page the user may not explore is a 404 (Wagtail would otherwise
+    show any page below the user's common explorable root, such as another course in a
+    curriculum where the trainer teaches too)."""
 
-    The page decides through ``trainer_can_write(user)``.
-    """
-
-    def __init__(self, user, page):
-        super().__init__(user, page)
-        if user.is_active and not user_manages_courses(user) and not page.trainer_can_write(user):
-            self.permissions = self.permissions - WRITE_ACTIONS
+    def get(self, request, parent_page_id=None):
+        explorable = self.permission_policy.explorable_instances(request.user)
+        if parent_page_id and not explorable.filter(pk=parent_page_id).exists():
+            raise Http404
+        return super().get(request, parent_page_id)
 
 
-def trainer_explorable_pages(*, pages, user):
-    """Narrow an admin page listing to the courses a trainer teaches and what leads to them."""
-    if not user.is_authenticated or user_manages_courses(user):
-        return pages
-    taught = trainer_course_paths(user)
-    inside_taught = Q(pk__in=[])
-    for path in taught:
-        inside_taught |= Q(path__startswith=path)
-    curriculum_paths = {path[: -Page.steplen] for path in taught}
-    content_types = ContentType.objects.get_for_models(CurriculumPage, CoursePage, LessonPage)
-    return pages.exclude(
-        Q(content_type=content_types[CurriculumPage]) & ~Q(path__in=curriculum_paths)
-    ).exclude(
-        Q(content_type__in=[content_types[CoursePage], content_types[LessonPage]]) & ~inside_taught
-    )
+class CourseTreePageViewSet(PageViewSet):
+    """Wagtail's page views, with the explorer above."""
+
+    index_view_class = CourseTreeExplorerView

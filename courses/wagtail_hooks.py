@@ -1,8 +1,13 @@
 from wagtail import hooks
+from wagtail.models import Page
+from wagtail.permissions import register_permission_policy
 
 from .models import CourseCatalogPage
-from .permissions import trainer_explorable_pages
+from .permissions import CourseTreePagePermissionPolicy, CourseTreePageViewSet
 from .roles import catalog_page_permissions_sync
+
+# Registered before any admin view asks for the page policy.
+register_permission_policy(Page, CourseTreePagePermissionPolicy())
 
 
 @hooks.register("after_create_page")
@@ -11,6 +16,7 @@ def grant_trainer_permissions_on_new_catalog(request, page):
         catalog_page_permissions_sync()
 
 
-@hooks.register("construct_explorer_page_queryset")
-def show_trainers_their_own_courses(parent_page, pages, request):
-    return trainer_explorable_pages(pages=pages, user=request.user)
+@hooks.register("register_admin_viewset")
+def register_page_explorer():
+    # After Wagtail's own base page viewset (order -1), so this one lists every page.
+    return CourseTreePageViewSet(model=Page)

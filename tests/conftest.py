@@ -50,6 +50,10 @@ def _migrated_contents(django_db_setup, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": tmp_path / "private"}},
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_rq",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "academy.urls"
@@ -93,7 +96,13 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "academy.User"
-AUTHENTICATION_BACKENDS = ["academy.auth_backends.EmailOrPhoneBackend"]
+# django-axes refuses a locked-out login before the email-or-phone backend is asked.
+# AxesBackend is axes' standalone backend that can also load a session's user, which
+# tools that log in with the first backend (Wagtail's page test case) need.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "academy.auth_backends.EmailOrPhoneBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -103,6 +112,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): the 5th failure within 15 minutes locks the account,
+# and the account from that address, until the 15 minutes have passed or an
+# administrator unlocks it (Settings → Login lockouts). A successful login clears the
+# count. TRUSTED_PROXY_COUNT: how many reverse proxies in front add X-Forwarded-For.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_USERNAME_CALLABLE = "academy.auth_backends.login_account_key"
+AXES_LOCKOUT_CALLABLE = "academy.views.login_locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "/"
@@ -120,8 +145,21 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "static_collected")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Certificates, their ZIP bundles, exports, hours records and proofs live outside
+# MEDIA_ROOT and have no URL: views that check ownership hand them out
+# (academy.access.private_file_response), streamed by Django or, when
+# PRIVATE_MEDIA_ACCEL_REDIRECT names the web server's internal location for
+# PRIVATE_MEDIA_ROOT (for example "/private-media/"), by the web server.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
+PRIVATE_MEDIA_ACCEL_REDIRECT = env_str("PRIVATE_MEDIA_ACCEL_REDIRECT", "")
+# How long a signed download address lives when private files are in object storage.
+PRIVATE_MEDIA_URL_EXPIRE_SECONDS = env_int("PRIVATE_MEDIA_URL_EXPIRE_SECONDS", 300)
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -153,6 +191,7 @@ CACHES = {
 
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "社工学院")
 WAGTAILADMIN_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_USER_LOGIN_FORM = "academy.forms.AdminLoginForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "pptx", "ppt", "xlsx", "xls", "txt", "zip"]
 WAGTAIL_USER_CUSTOM_FIELDS = ["full_name", "phone"]
@@ -194,5 +233,7 @@ CERTIFICATE_SERIAL_PREFIX = env_str("CERTIFICATE_SERIAL_PREFIX", "GC")
 CERTIFICATE_MAX_ATTEMPTS = env_int("CERTIFICATE_MAX_ATTEMPTS", 5)
 # Wait before each retry of a failed certificate job (seconds), then the last value again.
 CERTIFICATE_RETRY_BACKOFF_SECONDS = [30, 120, 600, 1800]
+# Certificate look-ups by serial number and name allowed from one address (n/period).
+CERTIFICATE_LOOKUP_RATE = env_str("CERTIFICATE_LOOKUP_RATE", "10/10m")
 # Attendance exports with more rows than this run as a background job.
 ATTENDANCE_EXPORT_ASYNC_ROWS = env_int("ATTENDANCE_EXPORT_ASYNC_ROWS", 20000)

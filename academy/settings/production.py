@@ -34,6 +34,16 @@ if env_str("AWS_STORAGE_BUCKET_NAME"):
             "querystring_auth": True,
         },
     }
+    # Private files under their own prefix; downloads redirect to a signed address
+    # that expires after PRIVATE_MEDIA_URL_EXPIRE_SECONDS.
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **STORAGES["default"]["OPTIONS"],
+            "location": "private",
+            "querystring_expire": PRIVATE_MEDIA_URL_EXPIRE_SECONDS,  # noqa: F405
+        },
+    }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

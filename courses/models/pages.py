@@ -17,8 +17,7 @@ from wagtail.search import index
 
 from academy.models import QualificationLevel
 
-# courses.permissions and courses.page_context import the models, so they are
-# imported where they are used.
+# courses.page_context imports the models, so it is imported where it is used.
 
 HOURS_FIELD: dict[str, Any] = {
     "max_digits": 6,
@@ -54,28 +53,7 @@ class EnrollmentState(models.TextChoices):
     FULL = "full", _("Full")
 
 
-class CourseTreePageMixin:
-    """Pages of the course tree: trainers may write only inside the courses they teach."""
-
-    def trainer_can_write(self, user) -> bool:
-        return False
-
-    def permissions_for_user(self, user):
-        from ..permissions import CourseTreePermissionTester
-
-        return CourseTreePermissionTester(user, self)
-
-
-class TaughtPageMixin(CourseTreePageMixin):
-    """A course or one of its lessons: the course's trainers may write it."""
-
-    def trainer_can_write(self, user) -> bool:
-        from ..permissions import user_teaches_page
-
-        return user_teaches_page(user, self)
-
-
-class CourseCatalogPage(CourseTreePageMixin, Page):
+class CourseCatalogPage(Page):
     """The public list of courses, with filters and search."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -113,7 +91,7 @@ class CourseCatalogPage(CourseTreePageMixin, Page):
         return context
 
 
-class CurriculumPage(CourseTreePageMixin, Page):
+class CurriculumPage(Page):
     """A track of courses (课程体系), e.g. the newcomer track."""
 
     track = models.CharField(_("track"), max_length=20, choices=Track.choices)
@@ -149,7 +127,7 @@ class CurriculumPage(CourseTreePageMixin, Page):
         return context
 
 
-class CoursePage(TaughtPageMixin, Page):
+class CoursePage(Page):
     summary = models.TextField(_("summary"), max_length=500)
     description = RichTextField(_("description"), blank=True)
     cover_image = models.ForeignKey(
@@ -268,7 +246,7 @@ class CoursePage(TaughtPageMixin, Page):
         return context
 
 
-class LessonPage(TaughtPageMixin, Page):
+class LessonPage(Page):
     body = models.TextField(
         _("body (Markdown)"),
         blank=True,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from academy.storage import private_storage
 from courses.models import Track
 
 from .fields import optional_reference
@@ -136,7 +137,9 @@ class Certificate(BackgroundJob):
     track_code = models.CharField(_("track code"), max_length=20, blank=True)
     hours = models.DecimalField(_("class-hours"), max_digits=6, decimal_places=1, null=True)
     completed_on = models.DateField(_("completed"), null=True, blank=True)
-    pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", blank=True)
+    pdf = models.FileField(
+        _("PDF"), upload_to="certificates/%Y/", storage=private_storage, blank=True
+    )
     version = models.PositiveIntegerField(_("version"), default=0)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
@@ -220,7 +223,9 @@ class CertificateBundle(BackgroundJob):
     issued_until = models.DateField(_("issued until"), null=True, blank=True)
     total = models.PositiveIntegerField(_("certificates"), default=0)
     done = models.PositiveIntegerField(_("done"), default=0)
-    file = models.FileField(_("ZIP file"), upload_to="certificate-bundles/", blank=True)
+    file = models.FileField(
+        _("ZIP file"), upload_to="certificate-bundles/", storage=private_storage, blank=True
+    )
 
     class Meta:
         verbose_name = _("certificate download")
@@ -259,7 +264,9 @@ class HoursRecord(BackgroundJob):
     total_hours = models.DecimalField(
         _("class-hours"), max_digits=8, decimal_places=1, null=True, blank=True
     )
-    pdf = models.FileField(_("PDF"), upload_to="hours-records/%Y/", blank=True)
+    pdf = models.FileField(
+        _("PDF"), upload_to="hours-records/%Y/", storage=private_storage, blank=True
+    )
     requested_by = optional_reference(settings.AUTH_USER_MODEL, _("requested by"), blank=False)
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from academy.storage import private_storage
+
 from .jobs import BackgroundJob
 
 
@@ -23,7 +25,9 @@ class AttendanceExport(BackgroundJob):
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)
     language = models.CharField(_("language"), max_length=10)
     filters = models.JSONField(_("filters"), default=dict, blank=True)
-    file = models.FileField(_("file"), upload_to="exports/attendance/", blank=True)
+    file = models.FileField(
+        _("file"), upload_to="exports/attendance/", storage=private_storage, blank=True
+    )
     row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
 
     class Meta:

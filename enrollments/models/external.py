@@ -6,6 +6,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from academy.storage import private_storage
+
 from .fields import optional_reference
 
 
@@ -35,7 +37,9 @@ class ExternalTraining(models.Model):
     hours = models.DecimalField(
         _("class-hours"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0.5)]
     )
-    proof = models.FileField(_("proof"), upload_to=external_training_proof_path)
+    proof = models.FileField(
+        _("proof"), upload_to=external_training_proof_path, storage=private_storage
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )

@@ -1,11 +1,14 @@
 """Public verification, and trainees' own certificates and hours records."""
 
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
 
 from academy.access import private_file_response
 from academy.errors import RuleViolation
@@ -56,10 +59,25 @@ def verify(request, code):
     return _verified(request, certificate)
 
 
+def _client_address(group, request) -> str:
+    """The address lookups are counted against: the one login failures count (axes)."""
+    return get_client_ip_address(request) or ""
+
+
 def verify_search(request):
     form = VerifySearchForm(request.GET or None)
     certificate = None
     searched = form.is_bound and form.is_valid()
+    if searched and is_ratelimited(
+        request,
+        group="certificate-lookup",
+        key=_client_address,
+        rate=settings.CERTIFICATE_LOOKUP_RATE,
+        increment=True,
+    ):
+        return render(
+            request, VERIFY_TEMPLATE, {"search_form": form, "throttled": True}, status=429
+        )
     if searched:
         certificate = certificate_find_by_serial(
             serial_number=form.cleaned_data["serial_number"],

@@ -1,6 +1,7 @@
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.urls import reverse
 
 from academy.demo import DEMO_LOGINS, DEMO_PASSWORD, ORGANIZATIONS, PEOPLE
 
@@ -31,8 +32,12 @@ def test_seed_demo_logins_work(client):
 
     for login, password, _role in DEMO_LOGINS:
         assert password == DEMO_PASSWORD
-        assert client.login(username=login, password=password), login
+        client.post(reverse("accounts:login"), {"username": login, "password": password})
+        assert "_auth_user_id" in client.session, login
         client.logout()
 
-    client.login(username="admin@academy.example", password=DEMO_PASSWORD)
+    client.post(
+        reverse("accounts:login"),
+        {"username": "admin@academy.example", "password": DEMO_PASSWORD},
+    )
     assert client.get("/admin/").status_code == 200

@@ -241,17 +241,18 @@ def test_administrator_edits_and_publishes_any_course(client, tree):
 
 
 @pytest.mark.django_db
-def test_explorer_lists_only_the_trainers_own_courses(client, tree):
+def test_the_explorer_opens_at_the_trainers_only_course(client, tree):
     client.force_login(tree["trainer"])
 
+    # The curriculum holds nothing else of theirs, so the explorer starts at the course.
     response = client.get(reverse("wagtailadmin_explore", args=[tree["curriculum"].pk]))
-
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "个案工作入门" in content
-    assert "小组工作设计" not in content
+    own_url = reverse("wagtailadmin_explore", args=[tree["own_course"].pk])
+    assert response.status_code == 302 and response.url == own_url
+    own = client.get(own_url)
+    assert own.status_code == 200 and "接案" in own.content.decode()
 
     response = client.get(reverse("wagtailadmin_explore", args=[tree["other_course"].pk]))
+    assert response.status_code == 404
     assert "小组阶段" not in response.content.decode()
 
 

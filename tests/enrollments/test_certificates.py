@@ -285,6 +285,26 @@ def test_search_by_serial_needs_the_full_name(client):
     assert empty.status_code == 200
 
 
+def test_search_by_serial_is_limited_per_address(client, settings):
+    settings.CERTIFICATE_LOOKUP_RATE = "3/10m"
+    ef.issued_certificate()
+    url = reverse("certificates:verify_search")
+    guess = {"serial_number": "GC-2026-N-00001", "full_name": "王明"}
+    right = {"serial_number": "GC-2026-N-00001", "full_name": "李晓明"}
+
+    tries = [client.get(url, guess, REMOTE_ADDR="203.0.113.7").status_code for _ in range(3)]
+    refused = client.get(url, right, REMOTE_ADDR="203.0.113.7")
+    elsewhere = client.get(url, right, REMOTE_ADDR="198.51.100.1")
+
+    assert tries == [404, 404, 404]
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "查询次数过多" in page and "李*明" not in page
+    assert elsewhere.status_code == 200 and "李*明" in elsewhere.content.decode()
+    # The empty search form is not a look-up.
+    assert client.get(url, REMOTE_ADDR="203.0.113.7").status_code == 200
+
+
 def test_only_the_holder_or_an_administrator_downloads_a_certificate(client, admin_user):
     certificate = ef.issued_certificate()
     url = reverse("certificates:download", args=[certificate.pk])
