@@ -32,6 +32,8 @@ cjk-font:
 		fi; \
 	fi
 
+# Certificates issued by the demo point their QR code at the port it is served on.
+run: export BASE_URL = http://127.0.0.1:$(PORT)
 run: install translations cjk-font
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

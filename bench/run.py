@@ -84,6 +84,8 @@ def environment(url: str, media: str, static: str) -> dict:
         DJANGO_SETTINGS_MODULE="academy.settings.production",
         SECRET_KEY="benchmark-only-secret-key-not-for-production-use-0123456789",  # noqa: S106
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        BASE_URL="https://academy.example",
+        DEFAULT_FROM_EMAIL="academy@academy.example",
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
         MEDIA_ROOT=media,

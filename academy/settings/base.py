@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "academy.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "academy.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -201,6 +202,35 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
+
+# Content-Security-Policy (django-csp), enforced. The public site runs only scripts and
+# styles from its own static files: no inline <script>, no on* handlers, no style="".
+# Lesson images may come from any https:// address; QR codes are inline SVG.
+_CSP_PUBLIC = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "https:", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_PUBLIC}
+# Wagtail's admin (and its live preview), Django's admin and the django-rq dashboard
+# write inline scripts and styles: 'unsafe-inline' there and nowhere else.
+CONTENT_SECURITY_POLICY_ADMIN_PREFIXES = ["/admin/", "/django-admin/", "/django-rq/"]
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **_CSP_PUBLIC,
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "https:", "data:", "blob:"],
+        "frame-src": ["'self'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -3,9 +3,17 @@
 Rows come from ``.iterator()`` over value tuples: memory stays flat whatever the
 number of rows. The CSV is produced as a generator of bytes; the XLSX goes
 through openpyxl's write-only workbook into a file object.
+
+Text that a spreadsheet program could read as a formula (see ``formula_like``)
+is neutralised here, the one place both writers share. CSV has no cell types, so
+such text gets a leading apostrophe, the usual convention that Excel and
+LibreOffice show as text. XLSX cells are typed: every text is written as an
+explicit string cell (never a formula), and formula-like text also gets the
+quote-prefix style, so the value is unchanged and stays text when edited.
 """
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -15,12 +23,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from enrollments.models import Attendance
 
 CHUNK_SIZE = 2000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Leading blanks and control characters are skipped by spreadsheet programs before they
+# look for a formula; full-width signs are read as their ASCII forms; "|" starts a DDE
+# call and "%" a URL-encoded control character such as "%0A".
+FORMULA_START = re.compile(r"^[\x00-\x20\x7f\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20|%]|^[\t\r]")
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 XLSX_DATE_FORMAT = "yyyy-mm-dd"
@@ -28,11 +40,25 @@ XLSX_TIME_FORMAT = "hh:mm"
 XLSX_HOURS_FORMAT = "0.0"
 
 
+def formula_like(text: str) -> bool:
+    return FORMULA_START.match(text) is not None
+
+
 def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """For CSV: text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
+
+
+def _xlsx_text_cell(sheet, text: str) -> WriteOnlyCell:
+    """An explicit string cell; XML cannot carry most C0 control characters, so they go."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    if formula_like(text):
+        cell.quotePrefix = True
+    return cell
 
 
 def attendance_headers() -> list[str]:
@@ -115,7 +141,7 @@ def csv_stream(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
 
 def _xlsx_cell(sheet, value):
     if isinstance(value, str):
-        return neutralise(value)
+        return _xlsx_text_cell(sheet, value)
     cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
     if isinstance(value, datetime):
         cell.number_format = XLSX_DATETIME_FORMAT
@@ -133,7 +159,7 @@ def xlsx_write(output, *, title: str, headers: list[str], rows: Iterable[list]) 
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = WriteOnlyCell(sheet, value=neutralise(header))
+        cell = _xlsx_text_cell(sheet, header)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)

@@ -9,6 +9,14 @@ from django.core.exceptions import ImproperlyConfigured
 from academy.settings.env import database_config, redis_url, rq_queues_config, tasks_config
 
 ROOT = Path(__file__).resolve().parents[2]
+# What a server's environment must hold for the production settings.
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "academy.settings.production",
+    "SECRET_KEY": "kU9x-production-like-secret-key-for-the-deploy-check-0123456789abcdef",
+    "ALLOWED_HOSTS": "academy.example",
+    "BASE_URL": "https://academy.example",
+    "DEFAULT_FROM_EMAIL": "academy@academy.example",
+}
 
 
 def _manage(*args: str, env: dict, timeout: int = 120) -> subprocess.CompletedProcess:
@@ -74,12 +82,7 @@ def test_malformed_database_url_stops_start_up_with_a_message():
 
 
 def test_production_settings_require_secret_key_and_allowed_hosts():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "academy.settings.production",
-        "SECRET_KEY": "",
-        "ALLOWED_HOSTS": "academy.example",
-    }
+    env = {**os.environ, **PRODUCTION_ENV, "SECRET_KEY": ""}
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
@@ -115,15 +118,76 @@ def test_health_page_answers_without_the_database(client, django_assert_num_quer
     assert response.content == b"ok"
 
 
+def _python(script: str, *, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _import_production_settings(env: dict) -> subprocess.CompletedProcess:
+    return _python("import academy.settings.production", env=env)
+
+
+@pytest.mark.parametrize("variable", ["BASE_URL", "DEFAULT_FROM_EMAIL"])
+def test_production_settings_stop_without_base_url_or_sender(variable):
+    env = {**os.environ, **PRODUCTION_ENV}
+    assert _import_production_settings(env).returncode == 0
+    env.pop(variable)
+
+    result = _import_production_settings(env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{variable} must be set in production" in result.stderr
+
+
+def test_production_base_url_must_be_https():
+    env = {**os.environ, **PRODUCTION_ENV, "BASE_URL": "http://127.0.0.1:8000"}
+
+    result = _import_production_settings(env)
+
+    assert result.returncode != 0
+    assert "BASE_URL must be set in production to the site's public https://" in result.stderr
+    assert "'http://127.0.0.1:8000'" in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING", env={**os.environ, **PRODUCTION_ENV}
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNINGS" not in result.stderr + result.stdout
+
+
+def test_production_settings_send_https_only_and_frame_only_same_origin():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.X_FRAME_OPTIONS, "
+        "s.WAGTAILADMIN_BASE_URL, s.DEFAULT_FROM_EMAIL, s.SERVER_EMAIL)"
+    )
+    result = _python(script, env={**os.environ, **PRODUCTION_ENV})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "31536000",
+        "True",
+        "SAMEORIGIN",
+        "https://academy.example",
+        "academy@academy.example",
+        "academy@academy.example",
+    ]
+
+
 def test_production_start_up_needs_no_collected_static_files(tmp_path):
     """collectstatic itself loads the URLs, before any static file is collected."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "academy.settings.production",
-        "SECRET_KEY": "x" * 50,
-        "ALLOWED_HOSTS": "academy.example",
-        "STATIC_ROOT": str(tmp_path / "static"),
-    }
+    env = {**os.environ, **PRODUCTION_ENV, "STATIC_ROOT": str(tmp_path / "static")}
     result = _manage("collectstatic", "--noinput", "-v0", env=env, timeout=300)
 
     assert result.returncode == 0, result.stderr

@@ -1,8 +1,9 @@
 """A real browser against the real site: Playwright driving Debian's Chromium.
 
 Every test gets a page at phone width and at desktop width. Console errors,
-uncaught page errors and failed requests fail the test; a failing test leaves
-its screenshot and the console output in test-artifacts/browser/.
+uncaught page errors and failed requests fail the test, and so does any breach
+of the Content-Security-Policy, whatever the journey expects; a failing test
+leaves its screenshot and the console output in test-artifacts/browser/.
 """
 
 import json
@@ -107,6 +108,7 @@ class BrowserSession:
         self.expected_failures: list[re.Pattern] = []
         self.downloads: set[str] = set()
         self.aborted: list[str] = []
+        self.policies: set[str] = set()
         page.on("console", self._on_console)
         page.on("download", lambda download: self.downloads.add(download.url))
         page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
@@ -115,7 +117,10 @@ class BrowserSession:
 
     def _on_console(self, message):
         self.console.append(f"[{message.type}] {message.text}")
-        if message.type == "error" and not self._expected(message.text):
+        if CSP_VIOLATION.search(message.text):
+            # Never an expected failure: the site must run within its policy.
+            self.problems.append(f"CSP violation: {message.text}")
+        elif message.type == "error" and not self._expected(message.text):
             self.problems.append(f"console error: {message.text}")
 
     def _on_request_failed(self, request):
@@ -134,6 +139,10 @@ class BrowserSession:
         return self.problems + [f"navigation aborted: {url}" for url in aborted]
 
     def _on_response(self, response):
+        if response.request.resource_type == "document":
+            policy = response.headers.get("content-security-policy")
+            if policy:
+                self.policies.add(policy)
         if response.status >= 400 and not self._expected(response.url):
             self.problems.append(
                 f"HTTP {response.status}: {response.request.method} {response.url}"
@@ -184,6 +193,17 @@ class BrowserSession:
         assert overflow <= 0, f"page scrolls horizontally by {overflow}px at {self.viewport}"
         overlaps = self.page.evaluate(OVERLAP_SCRIPT)
         assert not overlaps, f"overlapping text at {self.viewport}: {overlaps[:5]}"
+
+
+# What Chromium logs when the Content-Security-Policy blocks something, and what
+# REPORT_CSP_VIOLATIONS logs for each securitypolicyviolation event.
+CSP_VIOLATION = re.compile(r"Content Security Policy|Refused to")
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener('securitypolicyviolation', (event) => {
+  console.error(`Content Security Policy violation: ${event.violatedDirective} blocked `
+    + `${event.blockedURI || 'inline code'} at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
 
 
 # Text-bearing elements whose boxes intersect, other than an element and its ancestor.
@@ -238,6 +258,7 @@ def visit(request, browser, demo_site, viewport):
         context = browser.new_context(
             viewport=VIEWPORTS[viewport], locale="zh-CN", accept_downloads=True
         )
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         if language:
             context.add_cookies(
                 [{"name": "academy_language", "value": language, "url": demo_site.url}]
@@ -273,6 +294,9 @@ def visit(request, browser, demo_site, viewport):
     for context in contexts:
         context.close()
     problems = [problem for session in sessions for problem in session.all_problems()]
+    if sessions and not failed:
+        policies = [policy for session in sessions for policy in session.policies]
+        assert policies, "no page carried a Content-Security-Policy header"
     if not failed:
         assert not problems, "browser reported problems:\n" + "\n".join(problems)
 

@@ -94,3 +94,24 @@ def test_public_pages_have_no_serious_accessibility_violations(visit):
         ]
         browser.assert_fits_the_screen()
     assert not serious, "\n".join(serious)
+
+
+def test_a_breach_of_the_content_security_policy_is_reported(visit):
+    """The check every journey relies on: an inline script refused by the policy is a
+    problem, even when the journey said it expects failures."""
+    browser = visit()
+    browser.expect_failure(".*")
+    browser.goto("/")
+    assert browser.policies
+    assert all("script-src 'self';" in header for header in browser.policies)
+
+    browser.page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.ran = 1'; document.body.append(s); }"
+    )
+    browser.page.wait_for_timeout(200)
+
+    assert browser.page.evaluate("() => window.ran") is None
+    breaches = [problem for problem in browser.all_problems() if problem.startswith("CSP")]
+    assert breaches, browser.console
+    browser.problems.clear()

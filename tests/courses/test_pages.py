@@ -114,7 +114,7 @@ class CoursePageTreeTests(WagtailPageTestCase):
     def test_lesson_page_renders_markdown_and_leaves_room_for_progress(self):
         response = self.client.get(self.lesson.url)
 
-        self.assertContains(response, '<h2 id="学习目标">')
+        self.assertContains(response, '<h2 id="user-content-学习目标">')
         self.assertContains(response, "<table>")
         self.assertContains(response, '<section id="progress"')
         self.assertContains(response, self.course.title)
@@ -141,7 +141,7 @@ class CoursePageTreeTests(WagtailPageTestCase):
         response = self.client.get(preview_url)
 
         content = response.content.decode()
-        self.assertIn('<h1 id="预览标题">', content)
+        self.assertIn('<h1 id="user-content-预览标题">', content)
         self.assertIn('class="footnote"', content)
         self.assertNotIn("<script>alert(1)</script>", content)
         self.assertNotIn("预览标题", LessonPage.objects.get(pk=self.lesson.pk).body)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from enrollments.documents.spreadsheets import neutralise
+from enrollments.documents.spreadsheets import csv_stream, neutralise, xlsx_write
 from enrollments.models import Attendance, AttendanceExport, SessionAttendanceState
 from enrollments.services.exports import attendance_export_request, attendance_export_run
 from tests.academy import factories
@@ -61,6 +61,84 @@ def test_neutralise_only_strings():
     assert neutralise(-3) == -3
     assert neutralise(Decimal("-1.5")) == Decimal("-1.5")
     assert neutralise("普通") == "普通"
+    assert neutralise("a=1") == "a=1"
+
+
+# Text a spreadsheet program would read as a formula, a DDE call or an encoded control
+# character, with the blanks and control characters it skips first.
+FORMULA_TEXTS = [
+    "=1+1",
+    " =1+1",
+    "\n=cmd",
+    "\t=1",
+    "\r\n@SUM(A1)",
+    "\x01=1",
+    "\u3000=1",
+    "＝1",
+    "＋1",
+    "－1",
+    "＠x",
+    "|calc",
+    "%0A=1",
+    "+1",
+    "-1",
+    "@x",
+    '=HYPERLINK("http://x")',
+]
+PLAIN_TEXTS = ["张三", "a=1", "1+1", " 张三", "李-四", "50%"]
+
+
+@pytest.mark.parametrize("text", FORMULA_TEXTS)
+def test_csv_neutralises_formula_text_with_an_apostrophe(text):
+    raw = b"".join(csv_stream(["姓名"], [[text, 3]]))
+
+    assert read_csv(raw)[1] == ["'" + text, "3"]
+
+
+@pytest.mark.parametrize("text", PLAIN_TEXTS)
+def test_csv_leaves_plain_text_alone(text):
+    assert read_csv(b"".join(csv_stream(["姓名"], [[text]])))[1] == [text]
+
+
+def _xlsx_cells(rows):
+    output = io.BytesIO()
+    xlsx_write(output, title="导出", headers=["=姓名"], rows=rows)
+    output.seek(0)
+    return load_workbook(output).active
+
+
+@pytest.mark.parametrize("text", FORMULA_TEXTS)
+def test_xlsx_writes_formula_text_as_a_text_cell_unchanged(text):
+    sheet = _xlsx_cells([[text, Decimal("1.5")]])
+    cell = sheet.cell(row=2, column=1)
+
+    # XML cannot carry U+0001 and reads a carriage return as a line feed; the rest of
+    # the text is kept as it was.
+    assert cell.value == text.replace("\x01", "").replace("\r\n", "\n").replace("\r", "\n")
+    assert cell.data_type == "s"
+    assert cell.quotePrefix is True
+    assert sheet.cell(row=2, column=2).data_type == "n"
+    header = sheet.cell(row=1, column=1)
+    assert (header.value, header.data_type) == ("=姓名", "s")
+
+
+def test_xlsx_never_writes_a_formula():
+    output = io.BytesIO()
+    xlsx_write(output, title="导出", headers=["姓名"], rows=[[text] for text in FORMULA_TEXTS])
+
+    output.seek(0)
+    from zipfile import ZipFile
+
+    sheet_xml = ZipFile(output).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+
+
+@pytest.mark.parametrize("text", PLAIN_TEXTS)
+def test_xlsx_plain_text_is_a_text_cell_without_the_quote_prefix(text):
+    cell = _xlsx_cells([[text]]).cell(row=2, column=1)
+
+    assert (cell.value, cell.data_type) == (text, "s")
+    assert not cell.quotePrefix
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -112,11 +190,14 @@ def test_xlsx_by_command(records, tmp_path, language):
     assert first[6] == datetime(2026, 10, 12, 9, 0)
     assert isinstance(first[10], int | float) and first[10] == 3
     assert first[11] == datetime(2026, 10, 12, 9, 0)
-    # XML turns a carriage return into a line feed on reading; the prefix is what matters.
-    names = sorted(row[0] for row in data if row[0] != "张三")
-    assert {"'-李四", "'@王五", "'\t赵六"} < set(names)
-    assert len(names) == 4 and all(name.startswith("'") for name in names)
-    assert all(row[3].startswith("'=") for row in data)
+    # Formula-like text is kept as it is, in text cells; XML turns a carriage return
+    # into a line feed on reading.
+    names = {row[0] for row in data}
+    assert names == {"张三", "-李四", "@王五", "\t赵六", "\n钱七"}
+    assert all(row[3] == '=HYPERLINK("http://x")课程' for row in data)
+    assert all(row[8] == "+3 楼" for row in data)
+    assert sheet.cell(row=2, column=4).data_type == "s"
+    assert sheet.cell(row=2, column=4).quotePrefix
     cell = sheet.cell(row=2, column=11)
     assert cell.data_type == "n"
 
@@ -293,7 +374,7 @@ def test_hours_summary_xlsx(client, admin_user, records):
     assert rows[0][0] == "Trainee"
     by_name = {row[0]: row for row in rows[1:]}
     assert by_name["张三"][3:] == (2.5, 3.0, 0, 0, 5.5)
-    assert by_name["'-李四"][7] == 1.5
+    assert by_name["-李四"][7] == 1.5
     assert "另一门课" not in by_name
 
 
