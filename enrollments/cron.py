@@ -2,6 +2,7 @@
 
 from rq import cron
 
+from academy.settings.env import JOBS_BACKEND
 from enrollments.tasks import certificate_sweep_task
 
 # The task's function is enqueued by its import path, which names the Task itself, so
@@ -10,6 +11,6 @@ cron.register(
     certificate_sweep_task.func,
     "default",
     cron="*/15 * * * *",
-    meta={"backend_name": "default"},
+    meta={"backend_name": JOBS_BACKEND},
     name="issue_pending_certificates",
 )

@@ -15,6 +15,7 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
+from academy.settings.env import JOBS_BACKEND
 from enrollments.services.certificates import bundles, hours_records, issuing
 from enrollments.services.exports import attendance_export_run
 from enrollments.services.jobs import FailureOutcome, job_enqueue
@@ -38,7 +39,7 @@ def _retry(job_task, outcome: FailureOutcome, **kwargs) -> bool:
     )
 
 
-@task(queue_name=CERTIFICATES_QUEUE)
+@task(backend=JOBS_BACKEND, queue_name=CERTIFICATES_QUEUE)
 def certificate_issue_task(enrollment_id: int) -> str | None:
     try:
         certificate = issuing.certificate_issue(enrollment_id=enrollment_id)
@@ -57,7 +58,7 @@ def certificate_issue_task(enrollment_id: int) -> str | None:
     return certificate.serial_number
 
 
-@task(queue_name=CERTIFICATES_QUEUE)
+@task(backend=JOBS_BACKEND, queue_name=CERTIFICATES_QUEUE)
 def hours_record_task(record_id: int) -> None:
     try:
         hours_records.hours_record_issue(record_id=record_id)
@@ -68,16 +69,16 @@ def hours_record_task(record_id: int) -> None:
         raise
 
 
-@task()
+@task(backend=JOBS_BACKEND)
 def certificate_bundle_task(bundle_id: int) -> None:
     bundles.certificate_bundle_build(bundle_id=bundle_id)
 
 
-@task()
+@task(backend=JOBS_BACKEND)
 def certificate_sweep_task() -> int:
     return issuing.certificate_sweep()
 
 
-@task()
+@task(backend=JOBS_BACKEND)
 def attendance_export_run_task(export_id: int) -> None:
     attendance_export_run(export_id=export_id)

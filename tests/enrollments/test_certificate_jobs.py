@@ -1,17 +1,18 @@
 """Certificate jobs against a real Redis, run by an RQ worker in burst mode, and concurrency."""
 
-import threading
 from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 
+from academy.settings.env import JOBS_BACKEND
 from enrollments.models import Certificate, CertificateSerialCounter
 from enrollments.services.certificates import issuing
 from enrollments.tasks import certificate_issue_task
 from tests.academy import factories
+from tests.concurrency import run_in_threads
 from tests.enrollments import factories as ef
 
 needs_redis = pytest.mark.skipif(
@@ -24,7 +25,7 @@ def rq_tasks(settings):
     """Tasks go to RQ on the test Redis, flushed before and after."""
     import django_rq
 
-    settings.TASKS = {"default": settings.TASKS["rq"]}
+    settings.TASKS = {**settings.TASKS, JOBS_BACKEND: settings.TASKS["rq"]}
     redis = django_rq.get_connection("default")
     redis.flushdb()
     yield redis
@@ -90,6 +91,7 @@ def test_a_failed_job_is_retried_after_its_backoff_and_then_succeeds(rq_tasks):
         assert certificate.attempts == 1 and "storage away" in certificate.error
         assert certificate.serial_number is None
         assert certificate.last_enqueued_at is not None  # the retry was accepted
+        assert certificate.queue_job_id == f"certificate-issue-{enrollment.pk}-retry-1"
         assert certificates_queue().scheduled_job_registry.count == 1
         run_worker(with_scheduler=True)
 
@@ -163,23 +165,10 @@ def test_the_scheduled_sweep_certifies_a_completion_whose_job_was_lost(rq_tasks)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eight_concurrent_issue_calls_leave_one_certificate_and_one_serial():
     enrollment = ef.completed_enrollment()
-    barrier = threading.Barrier(8)
-    serials, errors = [], []
-
-    def issue():
-        try:
-            barrier.wait()
-            serials.append(issuing.certificate_issue(enrollment_id=enrollment.pk).serial_number)
-        except Exception as error:  # collected and asserted below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=issue) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    certificates, errors = run_in_threads(
+        lambda _: issuing.certificate_issue(enrollment_id=enrollment.pk), 8
+    )
+    serials = [certificate.serial_number for certificate in certificates]
 
     assert errors == []
     assert len(set(serials)) == 1 and len(serials) == 8
