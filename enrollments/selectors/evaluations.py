@@ -81,20 +81,10 @@ def _attended(*, now: datetime) -> Q:
     return Q(status__in=Attendance.ATTENDED_STATUSES, session__ends_at__lte=now)
 
 
-def evaluation_pending_for(
-    *,
-    user: User | AnonymousUser,
-    course_id: int | None = None,
-    now: datetime | None = None,
-    limit: int = PENDING_SHOWN,
-) -> list[PendingEvaluation]:
-    """The newest sessions the trainee attended and course completions they have not
-    evaluated yet; two queries, none for a visitor who is not logged in."""
-    if not user.is_authenticated:
-        return []
-    now = now or timezone.now()
-    attendances = (
-        Attendance.objects.filter(_attended(now=now), enrollment__user=user)
+def _pending_attendances(*, now: datetime) -> QuerySet[Attendance]:
+    """Attended marks of ended sessions that have no evaluation yet, newest first."""
+    return (
+        Attendance.objects.filter(_attended(now=now))
         .exclude(
             Exists(
                 Evaluation.objects.filter(
@@ -105,21 +95,56 @@ def evaluation_pending_for(
         .select_related("enrollment__course", "session")
         .order_by("-session__ends_at", "-pk")
     )
-    completions = Enrollment.objects.filter(
-        user=user, status=Enrollment.Status.COMPLETED, completed_at__isnull=False
-    ).exclude(Exists(Evaluation.objects.filter(enrollment=OuterRef("pk"), session__isnull=True)))
-    if course_id is not None:
-        attendances = attendances.filter(enrollment__course_id=course_id)
-        completions = completions.filter(course_id=course_id)
-    pending = [
-        PendingEvaluation(enrollment=attendance.enrollment, session=attendance.session)
-        for attendance in attendances[:limit]
-    ] + [
-        PendingEvaluation(enrollment=enrollment, session=None)
-        for enrollment in completions.select_related("course").order_by("-completed_at")[:limit]
-    ]
+
+
+def _course_unevaluated() -> Exists:
+    return Exists(Evaluation.objects.filter(enrollment=OuterRef("pk"), session__isnull=True))
+
+
+def _newest(pending: list[PendingEvaluation], *, now: datetime, limit: int):
     pending.sort(key=lambda item: item.ended_at or now, reverse=True)
     return pending[:limit]
+
+
+def evaluation_pending_for(
+    *, user: User | AnonymousUser, now: datetime | None = None, limit: int = PENDING_SHOWN
+) -> list[PendingEvaluation]:
+    """The newest sessions the trainee attended and course completions they have not
+    evaluated yet; two queries, none for a visitor who is not logged in."""
+    if not user.is_authenticated:
+        return []
+    now = now or timezone.now()
+    attendances = _pending_attendances(now=now).filter(enrollment__user=user)[:limit]
+    completions = (
+        Enrollment.objects.filter(
+            user=user, status=Enrollment.Status.COMPLETED, completed_at__isnull=False
+        )
+        .filter(~_course_unevaluated())
+        .select_related("course")
+        .order_by("-completed_at")[:limit]
+    )
+    pending = [
+        PendingEvaluation(enrollment=mark.enrollment, session=mark.session) for mark in attendances
+    ]
+    pending += [
+        PendingEvaluation(enrollment=enrollment, session=None) for enrollment in completions
+    ]
+    return _newest(pending, now=now, limit=limit)
+
+
+def evaluation_pending_for_enrollment(
+    *, enrollment: Enrollment, now: datetime | None = None, limit: int = PENDING_SHOWN
+) -> list[PendingEvaluation]:
+    """What the trainee may still evaluate in one course: one query, two once completed."""
+    now = now or timezone.now()
+    marks = _pending_attendances(now=now).filter(enrollment=enrollment)[:limit]
+    pending = [PendingEvaluation(enrollment=enrollment, session=mark.session) for mark in marks]
+    if (
+        enrollment.status == Enrollment.Status.COMPLETED
+        and not Evaluation.objects.filter(enrollment=enrollment, session__isnull=True).exists()
+    ):
+        pending.append(PendingEvaluation(enrollment=enrollment, session=None))
+    return _newest(pending, now=now, limit=limit)
 
 
 def evaluation_refusal(
