@@ -22,7 +22,9 @@ from django.conf import settings
 from django_rq.cron import DjangoCronScheduler
 from rq import SimpleWorker as RQSimpleWorker
 from rq import Worker as RQWorker
+from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+from rq.job_lifecycle import record_job_failure
 from rq.scheduler import RQScheduler
 from rq.utils import as_text
 from rq.worker import BaseWorker
@@ -103,6 +105,20 @@ def queue_job_state(*, job_id: str, connection: redis.Redis) -> QueueJobState:
     if status == JobStatus.FINISHED:
         return QueueJobState.LOST
     return QueueJobState.INTERRUPTED
+
+
+def queue_job_abandon(*, job_id: str, connection: redis.Redis) -> None:
+    """Record a started job whose worker is gone as failed, as RQ's own cleanup of abandoned
+    jobs does, so that asking for the job again queues it anew."""
+    try:
+        job = Job.fetch(job_id, connection=connection)
+    except NoSuchJobError:
+        return
+    if job.get_status(refresh=False) != JobStatus.STARTED:
+        return
+    with connection.pipeline() as pipeline:
+        record_job_failure(job, f"Abandoned: its worker {job.worker_name} is gone", pipeline)
+        pipeline.execute()
 
 
 class CronScheduler(RQScheduler):

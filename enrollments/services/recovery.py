@@ -37,7 +37,7 @@ from django_tasks_rq import RQBackend
 from redis import Redis
 
 from academy.errors import RuleViolation
-from academy.worker import REDIS_ERRORS, QueueJobState, queue_job_state
+from academy.worker import REDIS_ERRORS, QueueJobState, queue_job_abandon, queue_job_state
 from enrollments.models import BackgroundJob
 from enrollments.services.certificates.bundles import BUNDLE_JOB
 from enrollments.services.certificates.hours_records import HOURS_RECORD_JOB
@@ -99,7 +99,9 @@ def _needs_recovery(
     return waiting_since < now - grace, False
 
 
-def _recover(*, kind: JobKind, job: BackgroundJob, interrupted: bool) -> bool:
+def _recover(
+    *, kind: JobKind, job: BackgroundJob, interrupted: bool, connection: Redis | None
+) -> bool:
     """Queue the row again if it is still as the sweep saw it; True when it was queued."""
     with transaction.atomic():
         row = (
@@ -116,6 +118,8 @@ def _recover(*, kind: JobKind, job: BackgroundJob, interrupted: bool) -> bool:
         if row is None:
             return False
         if interrupted:
+            if connection is not None and row.queue_job_id:
+                queue_job_abandon(job_id=row.queue_job_id, connection=connection)
             row.mark_failed(_("Worker interrupted"))
             if kind.on_interrupted is not None:
                 kind.on_interrupted(row)
@@ -145,14 +149,16 @@ def _kind_sweep(*, kind: JobKind, now: datetime) -> int:
                 if connection is not None and job.queue_job_id
                 else None
             )
+            again, interrupted = _needs_recovery(
+                kind=kind, job=job, state=state, queued=connection is not None, now=now
+            )
+            if again and _recover(
+                kind=kind, job=job, interrupted=interrupted, connection=connection
+            ):
+                count += 1
         except REDIS_ERRORS:
             logger.warning("The queue cannot be asked about %s jobs now", kind.model._meta.label)
             break
-        again, interrupted = _needs_recovery(
-            kind=kind, job=job, state=state, queued=connection is not None, now=now
-        )
-        if again and _recover(kind=kind, job=job, interrupted=interrupted):
-            count += 1
     return count
 
 

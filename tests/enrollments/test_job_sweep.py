@@ -137,8 +137,10 @@ def test_a_certificate_of_an_enrolment_no_longer_completed_is_not_swept(
 
 
 def fake_queue_job(redis, job_id, **fields):
+    """An RQ job in the state ``fields`` say, not in any queue."""
     from rq.job import Job
 
+    Job.create("builtins.print", id=job_id, connection=redis).save()
     redis.hset(Job.key_for(job_id), mapping=fields)
 
 
@@ -229,6 +231,7 @@ def test_a_pending_certificate_whose_worker_died_counts_an_attempt_in_its_histor
 
     certificate.refresh_from_db()
     assert (certificate.job_status, certificate.attempts) == (Status.PENDING, 1)
+    assert rq_tasks.hget("rq:job:issue-1", "status") == b"failed"  # as RQ records abandoned jobs
     assert certificate.events.filter(
         kind=CertificateEvent.Kind.FAILED, note="工作进程中断"
     ).exists()
