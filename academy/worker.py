@@ -25,7 +25,8 @@ from rq import Worker as RQWorker
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
-from rq.scheduler import RQScheduler
+from rq.scheduler import SCHEDULER_KEY_TEMPLATE, RQScheduler
+from rq.scripts import release_lock
 from rq.utils import as_text
 from rq.worker import BaseWorker
 
@@ -59,6 +60,14 @@ def _process_exists(pid: int) -> bool:
     return True
 
 
+def _gone_from_here(pid, machine) -> bool:
+    """Whether a process registered in Redis ran on this machine and is no longer there."""
+    here = machine_identity()
+    return bool(here and machine is not None and as_text(machine) == here) and not (
+        _process_exists(int(pid))
+    )
+
+
 def worker_alive(*, name: str, connection: redis.Redis) -> bool:
     """Whether the RQ worker called ``name`` is still there.
 
@@ -67,12 +76,7 @@ def worker_alive(*, name: str, connection: redis.Redis) -> bool:
     """
     key = BaseWorker.redis_worker_namespace_prefix + name
     pid, death, machine = connection.hmget(key, "pid", "death", MACHINE_FIELD)
-    if pid is None or death is not None:
-        return False
-    here = machine_identity()
-    if here and machine is not None and as_text(machine) == here:
-        return _process_exists(int(pid))
-    return True
+    return pid is not None and death is None and not _gone_from_here(pid, machine)
 
 
 class QueueJobState(enum.Enum):
@@ -129,6 +133,24 @@ class CronScheduler(RQScheduler):
     its worker is gone.
     """
 
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), MACHINE_FIELD: machine_identity()}
+
+    def release_dead_locks(self) -> None:
+        """Free the locks of a scheduler on this machine whose process is gone, instead of
+        waiting a minute for them to expire."""
+        for queue_name in self._queue_names - self.acquired_locks:
+            key = self.get_locking_key(queue_name)
+            owner = self.connection.get(key)
+            if owner is None:
+                continue
+            owner = as_text(owner)
+            pid, machine = self.connection.hmget(
+                SCHEDULER_KEY_TEMPLATE % owner, "pid", MACHINE_FIELD
+            )
+            if pid is not None and _gone_from_here(pid, machine):
+                release_lock(self.connection, key, owner)
+
     def work(self):
         self._install_signal_handlers()
         parent = os.getppid()
@@ -140,6 +162,7 @@ class CronScheduler(RQScheduler):
                 if self.last_heartbeat is None:
                     self.register_birth()
                 if self.acquired_locks != self._queue_names:
+                    self.release_dead_locks()
                     self.acquire_locks()
                 self.heartbeat()
                 self.enqueue_scheduled_jobs()

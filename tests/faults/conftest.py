@@ -110,6 +110,7 @@ class Workers:
     scheduler with it, as a crash of the machine would."""
 
     redis_url: str
+    log_dir: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
 
     def start(self) -> subprocess.Popen:
@@ -122,27 +123,47 @@ class Workers:
             REDIS_URL=self.redis_url,
             JOB_SWEEP_INTERVAL_SECONDS="1",
             JOB_SWEEP_GRACE_SECONDS="1",
+            PYTHONUNBUFFERED="1",
         )
-        process = subprocess.Popen(  # noqa: S603 - the project's own command
-            [sys.executable, "manage.py", *WORKER_COMMAND],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+        log = self.log_dir / f"worker-{len(self.processes) + 1}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(  # noqa: S603 - the project's own command
+                [sys.executable, "manage.py", *WORKER_COMMAND],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.processes.append(process)
         return process
 
     def kill(self, process: subprocess.Popen) -> None:
-        """SIGKILL the worker, its work horse and its scheduler at once."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        """SIGKILL the worker, its work horse and its scheduler at once (the horse has a
+        process group of its own)."""
+        for pid in [*descendants(process.pid), process.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         process.wait()
 
     def kill_all(self) -> None:
         for process in self.processes:
             self.kill(process)
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes started by ``pid`` and by them, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, pending = [], [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found
 
 
 def make_worker_command() -> list[str]:
@@ -156,8 +177,9 @@ WORKER_COMMAND = make_worker_command()
 
 
 @pytest.fixture
-def workers(faulty_redis):
-    started = Workers(redis_url=faulty_redis.url)
+def workers(faulty_redis, tmp_path):
+    """Worker processes; their output is in ``worker-N.log`` in the test's tmp_path."""
+    started = Workers(redis_url=faulty_redis.url, log_dir=tmp_path)
     yield started
     started.kill_all()
 
