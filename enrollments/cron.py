@@ -4,6 +4,7 @@
 from django.conf import settings
 from rq import cron
 
+from academy.settings.env import JOBS_BACKEND
 from enrollments.tasks import job_sweep_task
 
 # The task's function is enqueued by its import path, which names the Task itself, so
@@ -12,6 +13,6 @@ cron.register(
     job_sweep_task.func,
     "default",
     interval=settings.JOB_SWEEP_INTERVAL_SECONDS,
-    meta={"backend_name": "default"},
+    meta={"backend_name": JOBS_BACKEND},
     name="sweep_jobs",
 )

@@ -15,6 +15,7 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
+from academy.settings.env import JOBS_BACKEND
 from enrollments.services import recovery
 from enrollments.services.certificates import bundles, hours_records, issuing
 from enrollments.services.exports import attendance_export_run
@@ -39,7 +40,7 @@ def _retry(job_task, outcome: FailureOutcome, **kwargs) -> bool:
     )
 
 
-@task(queue_name=CERTIFICATES_QUEUE)
+@task(backend=JOBS_BACKEND, queue_name=CERTIFICATES_QUEUE)
 def certificate_issue_task(enrollment_id: int) -> str | None:
     try:
         certificate = issuing.certificate_issue(enrollment_id=enrollment_id)
@@ -58,7 +59,7 @@ def certificate_issue_task(enrollment_id: int) -> str | None:
     return certificate.serial_number
 
 
-@task(queue_name=CERTIFICATES_QUEUE)
+@task(backend=JOBS_BACKEND, queue_name=CERTIFICATES_QUEUE)
 def hours_record_task(record_id: int) -> None:
     try:
         hours_records.hours_record_issue(record_id=record_id)
@@ -69,12 +70,12 @@ def hours_record_task(record_id: int) -> None:
         raise
 
 
-@task()
+@task(backend=JOBS_BACKEND)
 def certificate_bundle_task(bundle_id: int) -> None:
     bundles.certificate_bundle_build(bundle_id=bundle_id)
 
 
-@task()
+@task(backend=JOBS_BACKEND)
 def job_sweep_task() -> int:
     return recovery.job_sweep()
 
@@ -83,6 +84,6 @@ def job_sweep_task() -> int:
 certificate_sweep_task = job_sweep_task
 
 
-@task()
+@task(backend=JOBS_BACKEND)
 def attendance_export_run_task(export_id: int) -> None:
     attendance_export_run(export_id=export_id)

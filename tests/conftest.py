@@ -52,7 +52,9 @@ def rq_tasks(settings):
     """Tasks go to RQ on the test Redis, flushed before and after."""
     import django_rq
 
-    settings.TASKS = {"default": settings.TASKS["rq"]}
+    from academy.settings.env import JOBS_BACKEND
+
+    settings.TASKS = {**settings.TASKS, JOBS_BACKEND: settings.TASKS["rq"]}
     redis = django_rq.get_connection("default")
     redis.flushdb()
     yield redis

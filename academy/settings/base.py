@@ -4,6 +4,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from .env import (
+    cache_config,
     database_config,
     env_bool,
     env_int,
@@ -145,13 +146,9 @@ RQ_SHOW_ADMIN_LINK = False
 RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "academy.worker.Worker"}
 RQ_CRON_CONFIG = "enrollments.cron"
 
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
-}
+CACHES = cache_config(REDIS_URL)
+# A cache error that the Redis cache ignores is still logged.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "社工学院")
 WAGTAILADMIN_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
@@ -162,6 +159,8 @@ WAGTAIL_USER_CUSTOM_FIELDS = ["full_name", "phone"]
 # would send a hash of every user's email address abroad.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
+# Sessions live in the database, never only in the cache: a Redis outage logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 

@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 from typing import overload
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -108,24 +108,66 @@ def redis_url(value: str | None) -> str | None:
 
 
 TASK_QUEUES = ["default", "certificates"]
+# The Tasks API alias of the project's own background jobs (enrollments.tasks).
+JOBS_BACKEND = "jobs"
+IN_PROCESS_TASKS = {
+    "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+    "QUEUES": TASK_QUEUES,
+}
+RQ_TASKS = {"BACKEND": "academy.tasks_backend.RQBackend", "QUEUES": TASK_QUEUES}
+# A dead or unreachable Redis must cost a request milliseconds, not seconds.
+REDIS_CONNECT_TIMEOUT = 0.5
+CACHE_SOCKET_TIMEOUT = 0.5
+QUEUE_SOCKET_TIMEOUT = 5
 
 
 def tasks_config(redis: str | None) -> dict:
-    """RQ through django-rq when Redis is configured; in-process otherwise."""
-    if redis:
-        return {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    """The project's jobs go to RQ when Redis is configured, and run in-process otherwise.
+
+    The default alias, which Wagtail's own tasks use (reference index, search index,
+    file clean-up), always runs in-process: that work is a few queries in the same
+    transaction as the save that asks for it, so it is never lost while Redis is
+    away and never reaches a worker before the save is committed.
+    """
     return {
-        "default": {
-            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": TASK_QUEUES,
-        }
+        "default": IN_PROCESS_TASKS,
+        JOBS_BACKEND: RQ_TASKS if redis else IN_PROCESS_TASKS,
     }
 
 
+def redis_url_with_timeouts(url: str, *, socket_timeout: float) -> str:
+    """``url`` with short connect and read timeouts, unless it sets its own."""
+    parsed = urlparse(url)
+    query = dict(parse_qsl(parsed.query))
+    query.setdefault("socket_connect_timeout", str(REDIS_CONNECT_TIMEOUT))
+    query.setdefault("socket_timeout", str(socket_timeout))
+    return urlunparse(parsed._replace(query=urlencode(query)))
+
+
 def rq_queues_config(redis: str | None) -> dict:
-    url = redis or "redis://127.0.0.1:6379/0"
+    url = redis_url_with_timeouts(
+        redis or "redis://127.0.0.1:6379/0", socket_timeout=QUEUE_SOCKET_TIMEOUT
+    )
     return {
         "default": {"URL": url, "DEFAULT_TIMEOUT": 600},
         # Certificates and hours records: one PDF per job, so a short timeout.
         "certificates": {"URL": url, "DEFAULT_TIMEOUT": 120},
+    }
+
+
+def cache_config(redis: str | None) -> dict:
+    """Redis when configured, where an unreachable server reads as a miss and writes are
+    dropped (and logged), so pages still render; memory in the process otherwise."""
+    if not redis:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": redis,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+                "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
+            },
+        }
     }

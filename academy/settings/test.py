@@ -1,4 +1,5 @@
 from .base import *  # noqa: F403
+from .env import RQ_TASKS, tasks_config
 
 DEBUG = False
 SECRET_KEY = "test-secret-key"  # noqa: S105
@@ -10,14 +11,9 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-TASKS = {
-    "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": ["default", "certificates"],
-    },
-}
+TASKS = tasks_config(None)
 if REDIS_URL:  # noqa: F405
-    # Job tests switch the default to this backend and run a real RQ worker.
-    TASKS["rq"] = {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default", "certificates"]}
+    # Job tests point the jobs alias (JOBS_BACKEND) at this backend and run a real RQ worker.
+    TASKS["rq"] = RQ_TASKS
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 CERTIFICATE_RETRY_BACKOFF_SECONDS = [0, 0, 0, 0]

@@ -7,7 +7,7 @@ import ``enrollments.tasks`` (which imports them).
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -19,35 +19,61 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from academy.errors import RuleViolation
+from academy.tasks_backend import task_enqueue_unique
 from enrollments.models import BackgroundJob
 
 logger = logging.getLogger(__name__)
 
 
+def job_queue_id(*, job: BackgroundJob, retry: bool = False) -> str:
+    """The queue's id for the row's job: its key, or for a retry after a failed attempt
+    (queued by the attempt's own, still running, job) the key and the attempt."""
+    key = job.queue_job_key()
+    return f"{key}-retry-{job.attempts}" if retry else key
+
+
 def job_enqueue(
     *, job: BackgroundJob, task_path: str, run_after: datetime | None = None, **kwargs
 ) -> bool:
-    """Queue the task now; stamp ``last_enqueued_at`` only once the backend accepted it.
+    """Queue the task now under the row's deterministic id; True once the broker has it.
 
-    A broker error is logged and returns False: the row stays as it was, for the
-    sweep to queue again.
+    Asking again while that job (or the one last recorded on the row) is queued,
+    scheduled or running queues nothing more and counts as accepted. A delayed
+    retry (``run_after``) gets an id of its own. ``last_enqueued_at`` is stamped only
+    when the broker accepted a new job, ``queue_job_id`` whenever the broker holds the
+    row's job. A broker error is logged and returns False: the row stays as it was,
+    for the sweep.
     """
-    task = import_string(task_path)
-    if run_after is not None:
-        task = task.using(run_after=run_after)
+    retry = run_after is not None
+    queue_job_id = job_queue_id(job=job, retry=retry)
     try:
-        task.enqueue(**kwargs)
+        task = import_string(task_path)
+        if retry:
+            task = task.using(run_after=run_after)
+        queued = task_enqueue_unique(
+            task,
+            job_id=queue_job_id,
+            other_ids=() if retry else (job.queue_job_id,),
+            kwargs=kwargs,
+        )
     except Exception:
         logger.exception("Could not queue %s for %s %s", task_path, job._meta.label, job.pk)
         return False
-    job.last_enqueued_at = timezone.now()
-    type(job)._default_manager.filter(pk=job.pk).update(last_enqueued_at=job.last_enqueued_at)
+    stamps: dict[str, object] = {"queue_job_id": queued.job_id}
+    if queued.created:
+        stamps["last_enqueued_at"] = timezone.now()
+    for field, value in stamps.items():
+        setattr(job, field, value)
+    type(job)._default_manager.filter(pk=job.pk).update(**stamps)
     return True
 
 
 def job_enqueue_on_commit(*, job: BackgroundJob, task_path: str, **kwargs) -> None:
-    """Queue the task for ``job`` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(partial(job_enqueue, job=job, task_path=task_path, **kwargs))
+    """Queue the task for ``job`` once the current transaction commits (at once outside one).
+
+    The request that asked has committed by then, whatever the broker says.
+    """
+    transaction.on_commit(partial(job_enqueue, job=job, task_path=task_path, **kwargs), robust=True)
 
 
 @dataclass(frozen=True)
@@ -91,7 +117,7 @@ class JobKind:
     # The task's keyword arguments for a row.
     task_arguments: Callable[[Any], dict[str, Any]]
     # Rows the sweep may queue again at all (certificates: while the enrolment is completed).
-    sweepable: Q = field(default_factory=Q)
+    sweepable: Q = Q()
     # Called, in the same transaction, once a run is recorded as interrupted.
     on_interrupted: Callable[[Any], None] | None = None
     # Asks for the rows that should exist and do not; returns how many it asked for.

@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from academy.settings.env import database_config, redis_url, rq_queues_config, tasks_config
+from academy.settings.env import (
+    JOBS_BACKEND,
+    cache_config,
+    database_config,
+    redis_url,
+    rq_queues_config,
+    tasks_config,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,15 +97,37 @@ def test_production_settings_require_secret_key_and_allowed_hosts():
     assert "ALLOWED_HOSTS" in result.stderr
 
 
-def test_tasks_run_in_process_without_redis_and_on_rq_with_it():
-    assert tasks_config(None)["default"]["BACKEND"] == (
-        "django_tasks.backends.immediate.ImmediateBackend"
-    )
+def test_jobs_run_in_process_without_redis_and_on_rq_with_it():
+    in_process = "django_tasks.backends.immediate.ImmediateBackend"
+    assert {alias: c["BACKEND"] for alias, c in tasks_config(None).items()} == {
+        "default": in_process,
+        JOBS_BACKEND: in_process,
+    }
     config = tasks_config("redis://127.0.0.1:6379/0")
-    assert config["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
-    assert rq_queues_config("redis://127.0.0.1:6379/3")["default"]["URL"] == (
-        "redis://127.0.0.1:6379/3"
+    assert config[JOBS_BACKEND]["BACKEND"] == "academy.tasks_backend.RQBackend"
+    # Wagtail's own tasks use the default alias and never go to the queue.
+    assert config["default"]["BACKEND"] == in_process
+
+
+def test_queue_connections_give_up_quickly_unless_the_url_says_otherwise():
+    import redis
+
+    url = rq_queues_config("redis://127.0.0.1:6379/3")["default"]["URL"]
+    kwargs = redis.Redis.from_url(url).connection_pool.connection_kwargs
+    assert (kwargs["db"], kwargs["socket_connect_timeout"], kwargs["socket_timeout"]) == (3, 0.5, 5)
+
+    url = rq_queues_config("redis://127.0.0.1:6379/3?socket_timeout=30")["default"]["URL"]
+    assert redis.Redis.from_url(url).connection_pool.connection_kwargs["socket_timeout"] == 30
+
+
+def test_the_redis_cache_ignores_a_dead_server_and_the_local_one_is_in_memory():
+    assert cache_config(None)["default"]["BACKEND"] == (
+        "django.core.cache.backends.locmem.LocMemCache"
     )
+    redis_cache = cache_config("redis://127.0.0.1:6379/2")["default"]
+    assert redis_cache["BACKEND"] == "django_redis.cache.RedisCache"
+    assert redis_cache["LOCATION"] == "redis://127.0.0.1:6379/2"
+    assert redis_cache["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
 
 
 def test_malformed_redis_url_names_the_variable():

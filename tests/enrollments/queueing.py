@@ -21,29 +21,3 @@ def queue(name: str):
     import django_rq
 
     return django_rq.get_queue(name)
-
-
-def at_once(count: int, call) -> tuple[list, list]:
-    """Run ``call()`` in ``count`` threads released together; return (results, errors)."""
-    import threading
-
-    from django.db import connections
-
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait()
-            results.append(call())
-        except Exception as error:  # returned to the test
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors

@@ -14,8 +14,9 @@ from enrollments.services import recovery
 from enrollments.services.certificates import issuing
 from enrollments.tasks import certificate_issue_task
 from tests.academy import factories
+from tests.concurrency import run_in_threads
 from tests.enrollments import factories as ef
-from tests.enrollments.queueing import at_once, needs_redis, queue, run_worker
+from tests.enrollments.queueing import needs_redis, queue, run_worker
 
 
 def certificates_queue():
@@ -66,6 +67,7 @@ def test_a_failed_job_is_retried_after_its_backoff_and_then_succeeds(rq_tasks):
         assert certificate.attempts == 1 and "storage away" in certificate.error
         assert certificate.serial_number is None
         assert certificate.last_enqueued_at is not None  # the retry was accepted
+        assert certificate.queue_job_id == f"certificate-issue-{enrollment.pk}-retry-1"
         assert certificates_queue().scheduled_job_registry.count == 1
         run_worker(with_scheduler=True)
 
@@ -139,9 +141,10 @@ def test_the_scheduled_sweep_certifies_a_completion_whose_job_was_lost(rq_tasks)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_eight_concurrent_issue_calls_leave_one_certificate_and_one_serial():
     enrollment = ef.completed_enrollment()
-    serials, errors = at_once(
-        8, lambda: issuing.certificate_issue(enrollment_id=enrollment.pk).serial_number
+    certificates, errors = run_in_threads(
+        lambda _: issuing.certificate_issue(enrollment_id=enrollment.pk), 8
     )
+    serials = [certificate.serial_number for certificate in certificates]
 
     assert errors == []
     assert len(set(serials)) == 1 and len(serials) == 8

@@ -14,6 +14,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from academy.errors import RuleViolation
+from academy.settings.env import JOBS_BACKEND
 from courses.models import Track
 from enrollments.models import (
     Certificate,
@@ -118,17 +119,18 @@ def test_completion_requests_and_issues_a_certificate(django_capture_on_commit_c
 def queued_tasks(settings):
     """Tasks are kept by django-tasks' dummy backend instead of run; this lists the
     enrolment tasks queued so far as (name, kwargs)."""
-    from django_tasks import default_task_backend
+    from django_tasks import task_backends
 
     settings.TASKS = {
-        "default": {
+        **settings.TASKS,
+        JOBS_BACKEND: {
             "BACKEND": "django_tasks.backends.dummy.DummyBackend",
             "QUEUES": ["default", "certificates"],
-        }
+        },
     }
     return lambda: [
         (result.task.name, result.kwargs)
-        for result in default_task_backend.results
+        for result in task_backends[JOBS_BACKEND].results
         if result.task.module_path.startswith("enrollments.")
     ]
 

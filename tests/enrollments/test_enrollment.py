@@ -1,4 +1,3 @@
-import threading
 from datetime import timedelta
 
 import pytest
@@ -19,6 +18,7 @@ from enrollments.services.enrollment import (
     enrollment_withdraw,
 )
 from tests.academy import factories
+from tests.concurrency import run_in_threads
 from tests.courses import factories as tree
 from tests.enrollments import factories as ef
 
@@ -236,27 +236,6 @@ def test_a_trainee_cannot_withdraw_someone_else():
         enrollment_withdraw(enrollment=enrollment, user=other)
 
 
-def _run_in_threads(target, count):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def worker(index):
-        try:
-            barrier.wait()
-            results.append(target(index))
-        except Exception as error:  # noqa: BLE001 - collected for the assertion
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="Row locks and concurrent transactions need PostgreSQL; SQLite serialises writers.",
@@ -269,7 +248,7 @@ def test_two_concurrent_requests_make_one_enrolment():
     course = tree.course()
     trainee = factories.trainee()
 
-    results, errors = _run_in_threads(lambda _i: enrollment_enrol(user=trainee, course=course), 2)
+    results, errors = run_in_threads(lambda _i: enrollment_enrol(user=trainee, course=course), 2)
 
     assert Enrollment.objects.filter(user=trainee, course=course).count() == 1
     assert len(results) == 1
@@ -283,9 +262,7 @@ def test_capacity_holds_under_concurrent_enrolment():
     course = tree.course(capacity=1)
     trainees = [factories.trainee() for _ in range(4)]
 
-    results, errors = _run_in_threads(
-        lambda i: enrollment_enrol(user=trainees[i], course=course), 4
-    )
+    results, errors = run_in_threads(lambda i: enrollment_enrol(user=trainees[i], course=course), 4)
 
     assert errors == []
     statuses = sorted(e.status for e in Enrollment.objects.filter(course=course))

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from academy.settings.env import JOBS_BACKEND
 from enrollments.models import AttendanceExport
 from enrollments.services.exports import attendance_export_request
 from tests.academy import factories
@@ -36,7 +37,7 @@ def test_export_job_runs_in_an_rq_worker():
     queue = django_rq.get_queue("default", job_class=Job)
     queue.empty()
 
-    with override_settings(TASKS={"default": settings.TASKS["rq"]}):
+    with override_settings(TASKS={**settings.TASKS, JOBS_BACKEND: settings.TASKS["rq"]}):
         job = attendance_export_request(
             user=admin, export_format="csv", language="zh-hans", filters={"course_id": course.pk}
         )

@@ -21,8 +21,9 @@ from enrollments.models import (
     HoursRecord,
 )
 from enrollments.services import recovery
+from tests.concurrency import run_in_threads
 from tests.enrollments import factories as ef
-from tests.enrollments.queueing import at_once, needs_redis, queue, run_worker
+from tests.enrollments.queueing import needs_redis, queue, run_worker
 
 Status = BackgroundJob.JobStatus
 KINDS = [Certificate, HoursRecord, CertificateBundle, AttendanceExport]
@@ -292,7 +293,7 @@ def test_sweeps_running_at_once_recover_each_job_once(rq_tasks):
         )
         for number in range(6)
     ]
-    counts, errors = at_once(4, recovery.job_sweep)
+    counts, errors = run_in_threads(lambda _: recovery.job_sweep(), 4)
 
     assert errors == []
     assert sum(counts) == 6

@@ -88,26 +88,21 @@ def redis_server(tmp_path):
 @pytest.fixture
 def faulty_redis(redis_server, settings):
     """The project's queues, tasks and cache pointed at ``redis_server``, as production has them."""
-    from academy.settings.env import rq_queues_config, tasks_config
+    from academy.settings.env import cache_config, rq_queues_config, tasks_config
 
     settings.REDIS_URL = redis_server.url
     settings.RQ_QUEUES = rq_queues_config(redis_server.url)
     settings.TASKS = tasks_config(redis_server.url)
     # Django's test signals drop the cache connections when CACHES changes.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": redis_server.url,
-        }
-    }
+    settings.CACHES = cache_config(redis_server.url)
     return redis_server
 
 
 @dataclass
 class Workers:
     """RQ workers started as ``make worker`` starts them, on the fault Redis and the test
-    database; each in its own process group, so that killing one kills its job and its
-    scheduler with it, as a crash of the machine would."""
+    database; killing one kills its job and its scheduler with it, as a crash of the
+    machine would."""
 
     redis_url: str
     log_dir: Path
