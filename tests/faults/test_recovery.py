@@ -102,6 +102,9 @@ def test_twenty_certificates_survive_workers_killed_mid_run(faulty_redis, worker
     assert len({c.serial_number for c in certificates}) == 20
     assert {c.version for c in certificates} == {1}
     assert CertificateSerialCounter.objects.get().last_number == 20
+    # The certificates being drawn when the workers died were swept up as interrupted.
+    interrupted = Certificate.objects.filter(events__note="工作进程中断").distinct()
+    assert 1 <= interrupted.count() <= 2
 
 
 def test_an_export_whose_worker_is_killed_mid_way_is_failed_then_retried(faulty_redis, workers):
