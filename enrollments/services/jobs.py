@@ -123,5 +123,8 @@ class JobKind:
     # Asks for the rows that should exist and do not; returns how many it asked for.
     request_missing: Callable[[], int] | None = None
 
+    def enqueue(self, job: BackgroundJob) -> bool:
+        return job_enqueue(job=job, task_path=self.task_path, **self.task_arguments(job))
+
     def enqueue_on_commit(self, job: BackgroundJob) -> None:
         job_enqueue_on_commit(job=job, task_path=self.task_path, **self.task_arguments(job))

@@ -18,9 +18,9 @@ in-process backend, or a row whose job id was never stored) a pending row is que
 after a grace, and a running one counts as interrupted once it has run longer than its
 queue's timeout.
 
-Any number of sweeps may run at once: each row is changed under a row lock taken with
-SKIP LOCKED, and only if it still is as the sweep saw it; a job being drawn holds its row's
-lock, so the sweep never touches it.
+Any number of sweeps may run at once: each row is changed, and its job queued, under a row
+lock taken with SKIP LOCKED, and only if it still is as the sweep saw it; a job being drawn
+holds its row's lock, so the sweep never touches it.
 """
 
 import logging
@@ -127,7 +127,12 @@ def _recover(
                 return False
         row.job_status = Status.PENDING
         row.save(update_fields=["job_status"])
-        kind.enqueue_on_commit(row)
+        if connection is None:
+            kind.enqueue_on_commit(row)
+        else:
+            # Queued under the lock: another sweep sees the row only with its new job.
+            # The task itself waits for this lock, so it never runs before the commit.
+            kind.enqueue(row)
     return True
 
 
