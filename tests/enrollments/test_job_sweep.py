@@ -332,3 +332,26 @@ def test_only_a_failed_job_can_be_retried():
     assert refusal.value.code == "job_not_failed"
     job.refresh_from_db()
     assert job.job_status == Status.RUNNING
+
+
+@pytest.mark.django_db
+def test_the_sweep_jobs_command_sweeps_every_kind(django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    export = ef.job_row(AttendanceExport)
+    AttendanceExport.objects.filter(pk=export.pk).update(
+        created_at=timezone.now() - timedelta(minutes=5)
+    )
+    ef.completed_enrollment()  # no certificate row yet
+    stdout = io.StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
+        call_command("sweep_jobs", stdout=stdout)
+
+    assert stdout.getvalue() == "Queued 2 job(s) again.\n"
+    export.refresh_from_db()
+    assert export.job_status == Status.DONE
+    assert Certificate.objects.get().status == Certificate.Status.ISSUED
