@@ -74,6 +74,8 @@ messages: install
 bench: install translations cjk-font
 	$(BIN)/python bench/run.py
 
+# An RQ worker (academy.worker.Worker) whose scheduler also runs enrollments/cron.py: the
+# sweep that queues again every job lost in a Redis outage or a killed worker.
 worker: install
 	$(BIN)/python manage.py rqworker default certificates --with-scheduler
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from academy.settings.env import JOBS_BACKEND
+from enrollments.services import recovery
 from enrollments.services.certificates import bundles, hours_records, issuing
 from enrollments.services.exports import attendance_export_run
 from enrollments.services.jobs import FailureOutcome, job_enqueue
@@ -75,8 +76,12 @@ def certificate_bundle_task(bundle_id: int) -> None:
 
 
 @task(backend=JOBS_BACKEND)
-def certificate_sweep_task() -> int:
-    return issuing.certificate_sweep()
+def job_sweep_task() -> int:
+    return recovery.job_sweep()
+
+
+# The name periodic jobs queued before every kind was swept still carry.
+certificate_sweep_task = job_sweep_task
 
 
 @task(backend=JOBS_BACKEND)

@@ -47,6 +47,20 @@ def _migrated_contents(django_db_setup, django_db_blocker):
     type(connection)._test_serialized_contents = contents
 
 
+@pytest.fixture
+def rq_tasks(settings):
+    """Tasks go to RQ on the test Redis, flushed before and after."""
+    import django_rq
+
+    from academy.settings.env import JOBS_BACKEND
+
+    settings.TASKS = {**settings.TASKS, JOBS_BACKEND: settings.TASKS["rq"]}
+    redis = django_rq.get_connection("default")
+    redis.flushdb()
+    yield redis
+    redis.flushdb()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

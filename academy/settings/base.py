@@ -180,8 +180,10 @@ REDIS_URL = redis_url(env_str("REDIS_URL"))
 TASKS = tasks_config(REDIS_URL)
 RQ_QUEUES = rq_queues_config(REDIS_URL)
 RQ_SHOW_ADMIN_LINK = False
-# Workers run Tasks API jobs with django-tasks-rq's job class.
-RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+# Workers run Tasks API jobs with django-tasks-rq's job class; the worker's scheduler also
+# runs the periodic jobs of RQ_CRON_CONFIG (academy/worker.py).
+RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "academy.worker.Worker"}
+RQ_CRON_CONFIG = "enrollments.cron"
 
 CACHES = cache_config(REDIS_URL)
 # A cache error that the Redis cache ignores is still logged.
@@ -259,7 +261,12 @@ CJK_FONT_SEARCH_PATHS = [
 
 # Certificates: serial numbers look like GC-2026-N-00042.
 CERTIFICATE_SERIAL_PREFIX = env_str("CERTIFICATE_SERIAL_PREFIX", "GC")
+# Failed attempts after which a background job (of any kind) is not tried again.
 CERTIFICATE_MAX_ATTEMPTS = env_int("CERTIFICATE_MAX_ATTEMPTS", 5)
+# The sweep that queues again what was lost runs this often from the workers' scheduler; a
+# job never accepted by the queue is left this long to the request that made it.
+JOB_SWEEP_INTERVAL_SECONDS = env_int("JOB_SWEEP_INTERVAL_SECONDS", 60)
+JOB_SWEEP_GRACE_SECONDS = env_int("JOB_SWEEP_GRACE_SECONDS", 30)
 # Wait before each retry of a failed certificate job (seconds), then the last value again.
 CERTIFICATE_RETRY_BACKOFF_SECONDS = [30, 120, 600, 1800]
 # Certificate look-ups by serial number and name allowed from one address (n/period).

@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from enrollments.admin.views import attendance, certificates, learning
+from enrollments.admin.views import attendance, certificates, jobs, learning
 
 learning_urlpatterns = [
     path(
@@ -47,7 +47,12 @@ attendance_urlpatterns = [
     path("import/", attendance.import_attendance, name="import"),
 ]
 
+job_urlpatterns = [
+    path("<str:kind>/<int:job_id>/retry/", jobs.retry, name="retry"),
+]
+
 urlpatterns = [
+    path("jobs/", include((job_urlpatterns, "jobs_admin"))),
     path("learning/", include((learning_urlpatterns, "enrollments_admin"))),
     path("certificate-admin/", include((certificate_urlpatterns, "certificates_admin"))),
     path("attendance/", include((attendance_urlpatterns, "attendance_admin"))),

@@ -21,11 +21,16 @@ from enrollments.documents.spreadsheets import (
 from enrollments.models import AttendanceExport
 from enrollments.selectors.attendance import attendance_export_rows, attendance_filtered
 from enrollments.selectors.hours import hours_summary_rows
-from enrollments.services.jobs import job_enqueue_on_commit
+from enrollments.services.jobs import JobKind, job_enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
 EXPORT_TASK = "enrollments.tasks.attendance_export_run_task"
+EXPORT_JOB = JobKind(
+    model=AttendanceExport,
+    task_path=EXPORT_TASK,
+    task_arguments=lambda export: {"export_id": export.pk},
+)
 
 FILTER_KEYS = (
     "course_id",

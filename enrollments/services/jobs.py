@@ -6,12 +6,15 @@ import ``enrollments.tasks`` (which imports them).
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -100,3 +103,28 @@ def job_failure_outcome(*, job: BackgroundJob, error: BaseException) -> FailureO
     return FailureOutcome(
         attempts=attempts, retry_after=job_retry_delay(attempts=attempts), job=job
     )
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """How one kind of job row is queued again, by the sweep and by the Retry button.
+
+    Each service that owns a kind of job declares one; ``services.recovery`` lists them.
+    """
+
+    model: type[BackgroundJob]
+    task_path: str
+    # The task's keyword arguments for a row.
+    task_arguments: Callable[[Any], dict[str, Any]]
+    # Rows the sweep may queue again at all (certificates: while the enrolment is completed).
+    sweepable: Q = Q()
+    # Called, in the same transaction, once a run is recorded as interrupted.
+    on_interrupted: Callable[[Any], None] | None = None
+    # Asks for the rows that should exist and do not; returns how many it asked for.
+    request_missing: Callable[[], int] | None = None
+
+    def enqueue(self, job: BackgroundJob) -> bool:
+        return job_enqueue(job=job, task_path=self.task_path, **self.task_arguments(job))
+
+    def enqueue_on_commit(self, job: BackgroundJob) -> None:
+        job_enqueue_on_commit(job=job, task_path=self.task_path, **self.task_arguments(job))

@@ -10,10 +10,14 @@ from django.utils import timezone
 from courses.models import ClassSession, CoursePage, DeliveryMode, LessonPage
 from enrollments.models import (
     Attendance,
+    AttendanceExport,
+    BackgroundJob,
     Certificate,
+    CertificateBundle,
     Enrollment,
     ExternalTraining,
     HourEntry,
+    HoursRecord,
     LessonProgress,
 )
 from tests.academy import factories as people
@@ -139,4 +143,26 @@ def evaluation(*, enrollment: Enrollment, session: ClassSession | None = None, r
         enrollment_id=enrollment.pk,
         session_id=session.pk if session else None,
         answers=answers,
+    )
+
+
+def job_row(model: type[BackgroundJob], **fields) -> BackgroundJob:
+    """A row of the job kind ``model``, pending by default, with what its job needs."""
+    if model is Certificate:
+        return Certificate.objects.create(enrollment=completed_enrollment(), **fields)
+    administrator = people.administrator()
+    if model is HoursRecord:
+        return HoursRecord.objects.create(
+            user=completed_enrollment().user,
+            requested_by=administrator,
+            period_start=date(2024, 1, 1),
+            period_end=date(2026, 12, 31),
+            **fields,
+        )
+    if model is CertificateBundle:
+        return CertificateBundle.objects.create(
+            requested_by=administrator, issued_from=date(2026, 1, 1), **fields
+        )
+    return AttendanceExport.objects.create(
+        requested_by=administrator, format="csv", language="zh-hans", **fields
     )

@@ -26,6 +26,7 @@ from enrollments.models import (
     HoursRecord,
 )
 from enrollments.selectors.certificates import mask_name
+from enrollments.services import recovery
 from enrollments.services.certificates import bundles, hours_records, issuing, lifecycle
 from tests.academy import factories
 from tests.enrollments import factories as ef
@@ -208,7 +209,7 @@ def test_failures_stop_retrying_after_the_last_attempt(settings):
 
     assert first.retry_after is not None
     assert second.retry_after is None
-    assert issuing.certificate_sweep() == 0
+    assert recovery.certificate_sweep() == 0
 
 
 def test_a_refused_attempt_records_the_rule_and_is_not_retried():
@@ -380,7 +381,7 @@ def test_revoking_drops_a_reissue_that_is_still_queued(admin_user):
 
     assert again.status == Certificate.Status.REVOKED
     assert again.version == 1
-    assert issuing.certificate_sweep() == 0
+    assert recovery.certificate_sweep() == 0
 
 
 def test_revoking_needs_a_reason(admin_user):
@@ -401,7 +402,7 @@ def test_sweep_command_issues_completed_enrolments_that_have_no_certificate(
     assert Certificate.objects.get(enrollment=enrollment).status == Certificate.Status.ISSUED
     assert stdout.getvalue() == "Queued 1 certificate(s).\n"
     with django_capture_on_commit_callbacks(execute=True):
-        assert issuing.certificate_sweep() == 0
+        assert recovery.certificate_sweep() == 0
 
 
 def test_bundle_zips_the_certificates_of_a_course_with_progress(

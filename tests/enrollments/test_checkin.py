@@ -1,11 +1,9 @@
 import hmac
-import os
 import subprocess
 import sys
 from datetime import timedelta
 from decimal import Decimal
 from unittest import mock
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
@@ -32,6 +30,7 @@ from enrollments.services.checkin import (
 from tests.academy import factories
 from tests.courses import factories as tree
 from tests.enrollments import factories as ef
+from tests.processes import child_env
 
 pytestmark = pytest.mark.django_db
 
@@ -605,25 +604,8 @@ for code in sys.argv[3:]:
 """
 
 
-def database_url(settings_dict) -> str:
-    password = f":{quote(settings_dict['PASSWORD'])}" if settings_dict["PASSWORD"] else ""
-    port = f":{settings_dict['PORT']}" if settings_dict["PORT"] else ""
-    return (
-        f"postgres://{quote(settings_dict['USER'])}{password}@{settings_dict['HOST']}{port}"
-        f"/{settings_dict['NAME']}"
-    )
-
-
 def child_command(trainee, now, codes) -> list[str]:
     return [sys.executable, "-c", CHILD_TRIES, str(trainee.pk), now.isoformat(), *codes]
-
-
-def child_env() -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "academy.settings.test",
-        "DATABASE_URL": database_url(connection.settings_dict),
-    }
 
 
 needs_postgresql = pytest.mark.skipif(

@@ -5,9 +5,13 @@ spare local port for the test, so killing it never touches the Redis the rest of
 the suite uses.
 """
 
+import contextlib
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,3 +96,95 @@ def faulty_redis(redis_server, settings):
     # Django's test signals drop the cache connections when CACHES changes.
     settings.CACHES = cache_config(redis_server.url)
     return redis_server
+
+
+@dataclass
+class Workers:
+    """RQ workers started as ``make worker`` starts them, on the fault Redis and the test
+    database; killing one kills its job and its scheduler with it, as a crash of the
+    machine would."""
+
+    redis_url: str
+    log_dir: Path
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+    def start(self) -> subprocess.Popen:
+        from django.conf import settings
+
+        from tests.processes import child_env
+
+        env = child_env(
+            DJANGO_SETTINGS_MODULE="tests.faults.worker_settings",
+            REDIS_URL=self.redis_url,
+            JOB_SWEEP_INTERVAL_SECONDS="1",
+            JOB_SWEEP_GRACE_SECONDS="1",
+            PYTHONUNBUFFERED="1",
+        )
+        log = self.log_dir / f"worker-{len(self.processes) + 1}.log"
+        with log.open("wb") as output:
+            process = subprocess.Popen(  # noqa: S603 - the project's own command
+                [sys.executable, "manage.py", *WORKER_COMMAND],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.processes.append(process)
+        return process
+
+    def kill(self, process: subprocess.Popen) -> None:
+        """SIGKILL the worker, its work horse and its scheduler at once (the horse has a
+        process group of its own)."""
+        for pid in [*descendants(process.pid), process.pid]:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        process.wait()
+
+    def kill_all(self) -> None:
+        for process in self.processes:
+            self.kill(process)
+
+
+def descendants(pid: int) -> list[int]:
+    """The processes started by ``pid`` and by them, from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, pending = [], [pid]
+    while pending:
+        for child in children.get(pending.pop(), []):
+            found.append(child)
+            pending.append(child)
+    return found
+
+
+def make_worker_command() -> list[str]:
+    """The arguments of ``manage.py`` in the Makefile's ``worker`` target."""
+    makefile = (Path(__file__).parents[2] / "Makefile").read_text()
+    line = makefile.split("\nworker:", 1)[1].splitlines()[1]
+    return line.split("manage.py", 1)[1].split()
+
+
+WORKER_COMMAND = make_worker_command()
+
+
+@pytest.fixture
+def workers(faulty_redis, tmp_path):
+    """Worker processes; their output is in ``worker-N.log`` in the test's tmp_path."""
+    started = Workers(redis_url=faulty_redis.url, log_dir=tmp_path)
+    yield started
+    started.kill_all()
+
+
+def wait_for(condition, *, timeout: float, every: float = 0.2):
+    """Poll ``condition()`` until it returns something true; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"still not so after {timeout} seconds: {condition.__doc__ or condition}")

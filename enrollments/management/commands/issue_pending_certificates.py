@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from enrollments.services.certificates.issuing import certificate_sweep
+from enrollments.services.recovery import certificate_sweep
 
 
 class Command(BaseCommand):

@@ -13,9 +13,14 @@ from academy.errors import RuleViolation
 from academy.models import User
 from enrollments.models import CertificateBundle
 from enrollments.selectors.certificates import certificate_bundle_certificates
-from enrollments.services.jobs import job_enqueue_on_commit
+from enrollments.services.jobs import JobKind, job_enqueue_on_commit
 
 BUNDLE_TASK = "enrollments.tasks.certificate_bundle_task"
+BUNDLE_JOB = JobKind(
+    model=CertificateBundle,
+    task_path=BUNDLE_TASK,
+    task_arguments=lambda bundle: {"bundle_id": bundle.pk},
+)
 
 
 def certificate_bundle_request(

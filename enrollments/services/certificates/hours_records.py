@@ -17,9 +17,19 @@ from enrollments.selectors.certificates import (
     hours_record_lines,
     hours_record_verification_url,
 )
-from enrollments.services.jobs import FailureOutcome, job_enqueue_on_commit, job_failure_outcome
+from enrollments.services.jobs import (
+    FailureOutcome,
+    JobKind,
+    job_enqueue_on_commit,
+    job_failure_outcome,
+)
 
 HOURS_RECORD_TASK = "enrollments.tasks.hours_record_task"
+HOURS_RECORD_JOB = JobKind(
+    model=HoursRecord,
+    task_path=HOURS_RECORD_TASK,
+    task_arguments=lambda record: {"record_id": record.pk},
+)
 
 
 def hours_record_request(

@@ -1,7 +1,6 @@
 """Issuing certificates: request one for a completed enrolment, draw it exactly once with a
-gap-free serial number, record a failed attempt, and sweep up what was lost."""
+gap-free serial number, record a failed attempt; and how the sweep queues one again."""
 
-from datetime import datetime, timedelta
 from typing import cast
 
 from django.conf import settings
@@ -33,14 +32,12 @@ from enrollments.selectors.certificates import (
 from enrollments.services.certificates.notifications import certificate_issued_notify
 from enrollments.services.jobs import (
     FailureOutcome,
+    JobKind,
     job_enqueue_on_commit,
     job_failure_outcome,
-    job_max_attempts,
 )
 
 ISSUE_TASK = "enrollments.tasks.certificate_issue_task"
-# A pending certificate queued more recently than this is left to its job by the sweep.
-SWEEP_GRACE = timedelta(minutes=10)
 DEFAULT_BODY = CertificateTemplate._meta.get_field("body").default
 DEFAULT_TITLE = CertificateTemplate._meta.get_field("title").default
 # What drawing a certificate writes besides the job's own fields.
@@ -221,33 +218,30 @@ def certificate_record_failure(*, enrollment_id: int, error: BaseException) -> F
     return job_failure_outcome(job=certificate, error=error)
 
 
-def certificate_sweep(*, now: datetime | None = None) -> int:
-    """Queue every completed enrolment whose certificate is missing or stuck; return how many.
-
-    Covers completions whose job was lost (for example during a Redis outage):
-    no certificate row, or a pending or failed job with attempts left that was
-    not queued within the last few minutes.
-    """
-    now = now or timezone.now()
-    stale = now - SWEEP_GRACE
-    enrollment_ids = Enrollment.objects.filter(status=Enrollment.Status.COMPLETED).filter(
-        Q(certificate__isnull=True)
-        | (
-            Q(
-                certificate__job_status__in=[
-                    Certificate.JobStatus.PENDING,
-                    Certificate.JobStatus.FAILED,
-                ]
-            )
-            & Q(certificate__attempts__lt=job_max_attempts())
-            & (
-                Q(certificate__last_enqueued_at__isnull=True)
-                | Q(certificate__last_enqueued_at__lt=stale)
-            )
-        )
+def certificate_request_missing() -> int:
+    """Ask for the certificate of every completed enrolment that has no certificate row (its
+    completion's request was lost); return how many."""
+    enrollment_ids = Enrollment.objects.filter(
+        status=Enrollment.Status.COMPLETED, certificate__isnull=True
+    ).values_list("pk", flat=True)
+    return sum(
+        1
+        for enrollment_id in enrollment_ids.iterator()
+        if certificate_request(enrollment_id=enrollment_id) is not None
     )
-    count = 0
-    for enrollment_id in enrollment_ids.values_list("pk", flat=True).iterator():
-        if certificate_request(enrollment_id=enrollment_id) is not None:
-            count += 1
-    return count
+
+
+def _certificate_interrupted(certificate: Certificate) -> None:
+    CertificateEvent.objects.create(
+        certificate=certificate, kind=CertificateEvent.Kind.FAILED, note=certificate.error
+    )
+
+
+CERTIFICATE_JOB = JobKind(
+    model=Certificate,
+    task_path=ISSUE_TASK,
+    task_arguments=lambda certificate: {"enrollment_id": certificate.enrollment_id},
+    sweepable=Q(enrollment__status=Enrollment.Status.COMPLETED),
+    on_interrupted=_certificate_interrupted,
+    request_missing=certificate_request_missing,
+)
