@@ -8,6 +8,12 @@ from .certificates import (
     HoursRecord,
 )
 from .enrollment import Enrollment, LessonProgress
+from .evaluations import (
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationQuestionnaire,
+)
 from .exports import AttendanceExport
 from .external import ExternalTraining
 from .jobs import BackgroundJob
@@ -27,6 +33,10 @@ __all__ = [
     "CheckinCodeAttempt",
     "ContinuingEducationPolicy",
     "Enrollment",
+    "Evaluation",
+    "EvaluationAnswer",
+    "EvaluationQuestion",
+    "EvaluationQuestionnaire",
     "ExternalTraining",
     "HourEntry",
     "HoursRecord",
