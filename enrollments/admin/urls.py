@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from enrollments.admin.views import attendance, certificates, learning
+from enrollments.admin.views import attendance, certificates, learning, statistics
 
 learning_urlpatterns = [
     path(
@@ -47,8 +47,15 @@ attendance_urlpatterns = [
     path("import/", attendance.import_attendance, name="import"),
 ]
 
+statistics_urlpatterns = [
+    path("", statistics.statistics_index, name="index"),
+    path("xlsx/", statistics.statistics_xlsx, name="xlsx"),
+    path("pdf/", statistics.statistics_pdf_download, name="pdf"),
+]
+
 urlpatterns = [
     path("learning/", include((learning_urlpatterns, "enrollments_admin"))),
     path("certificate-admin/", include((certificate_urlpatterns, "certificates_admin"))),
     path("attendance/", include((attendance_urlpatterns, "attendance_admin"))),
+    path("statistics/", include((statistics_urlpatterns, "statistics_admin"))),
 ]

@@ -19,6 +19,7 @@ from .external import ExternalTraining
 from .jobs import BackgroundJob
 from .ledger import HourEntry
 from .policy import ContinuingEducationPolicy
+from .statistics import StatisticsRule
 
 __all__ = [
     "Attendance",
@@ -41,4 +42,5 @@ __all__ = [
     "HourEntry",
     "HoursRecord",
     "LessonProgress",
+    "StatisticsRule",
 ]
