@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from enrollments.models import Attendance
+from enrollments.models import Attendance, EvaluationQuestion
 
 CHUNK_SIZE = 2000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -201,3 +201,56 @@ def hours_summary_xlsx_write(output, values, *, language: str, title: str) -> in
 
     with override(language):
         return xlsx_write(output, title=title, headers=hours_summary_headers(), rows=rows())
+
+
+def evaluation_headers() -> list[str]:
+    return [
+        _("Submitted"),
+        _("Course"),
+        _("Session"),
+        _("Session date"),
+        _("Trainer"),
+        _("Question"),
+        _("Aspect"),
+        _("Rating"),
+        _("Answer"),
+    ]
+
+
+def _evaluation_typed_rows(values: Iterable[tuple]) -> Iterator[list]:
+    """Value tuples from ``selectors.evaluations.evaluation_export_rows`` as typed cells."""
+    aspects = dict(EvaluationQuestion.Aspect.choices)
+    for submitted_at, course, session, starts_at, trainer, question, aspect, rating, text in values:
+        yield [
+            timezone.localtime(submitted_at).replace(tzinfo=None),
+            course,
+            session or _("Whole course"),
+            timezone.localtime(starts_at).date() if starts_at else None,
+            trainer or "",
+            _(question),
+            str(aspects.get(aspect, aspect)),
+            rating,
+            text,
+        ]
+
+
+def _evaluation_rows(values, language: str) -> Iterator[list]:
+    with override(language):
+        yield from _evaluation_typed_rows(values.iterator(chunk_size=CHUNK_SIZE))
+
+
+def evaluation_csv_stream(values, *, language: str) -> Iterator[bytes]:
+    """The evaluation answers as CSV bytes, formula-like text neutralised."""
+    with override(language):
+        headers = evaluation_headers()
+    yield from csv_stream(headers, _evaluation_rows(values, language))
+
+
+def evaluation_xlsx_write(output, values, *, language: str) -> int:
+    with override(language):
+        return xlsx_write(
+            output,
+            title=_("Evaluations"),
+            headers=evaluation_headers(),
+            rows=_evaluation_typed_rows(values.iterator(chunk_size=CHUNK_SIZE)),
+        )

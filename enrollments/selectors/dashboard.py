@@ -10,6 +10,7 @@ from academy.models import TraineeProfile, User
 from courses.models import ClassSession, LessonPage
 from enrollments.models import Enrollment, LessonProgress
 from enrollments.selectors.certificates import certificate_list_for_user
+from enrollments.selectors.evaluations import evaluation_pending_for
 from enrollments.selectors.hours import hours_summary
 
 CURRENT = (Enrollment.Status.ACTIVE,)
@@ -81,4 +82,5 @@ def dashboard_context(*, user: User, now: datetime | None = None) -> dict:
         "certificates": list(certificate_list_for_user(user=user)),
         "profile": profile,
         "hours": hours_summary(user=user, today=today, profile=profile or False),
+        "pending_evaluations": evaluation_pending_for(user=user, now=now),
     }

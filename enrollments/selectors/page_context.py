@@ -12,6 +12,7 @@ from academy.models import User
 from courses.models import CoursePage, LessonPage
 from enrollments.models import Enrollment
 from enrollments.selectors.enrollment import course_seats_taken
+from enrollments.selectors.evaluations import evaluation_pending_for_enrollment
 from enrollments.selectors.progress import (
     BEAT_INTERVAL_SECONDS,
     lesson_completion_refusal,
@@ -60,6 +61,9 @@ def course_enrollment_page_context(*, course: CoursePage, user: User | Anonymous
         else None,
         "enrollment_enrol_url": reverse("enrollments:enrol", args=[course.pk]),
         "enrollment_withdraw_url": reverse("enrollments:withdraw", args=[course.pk]),
+        "pending_evaluations": evaluation_pending_for_enrollment(enrollment=enrollment, now=now)
+        if enrollment
+        else [],
     }
 
 

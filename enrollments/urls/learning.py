@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enrollments.views import hours, learning
+from enrollments.views import evaluations, hours, learning
 
 app_name = "enrollments"
 
@@ -17,4 +17,14 @@ urlpatterns = [
     path("courses/<int:course_id>/withdraw/", learning.withdraw, name="withdraw"),
     path("lessons/<int:lesson_id>/beat/", learning.lesson_beat, name="lesson_beat"),
     path("lessons/<int:lesson_id>/complete/", learning.lesson_complete, name="lesson_complete"),
+    path(
+        "evaluations/<int:enrollment_id>/",
+        evaluations.evaluate_course,
+        name="evaluate_course",
+    ),
+    path(
+        "evaluations/<int:enrollment_id>/sessions/<int:session_id>/",
+        evaluations.evaluate_session,
+        name="evaluate_session",
+    ),
 ]

@@ -31,7 +31,10 @@ def test_seed_demo_builds_tracks_courses_lessons_sessions_and_trainers(client):
     curricula = CurriculumPage.objects.live()
     assert set(curricula.values_list("track", flat=True)) == set(Track.values)
     for curriculum in curricula:
-        courses = CoursePage.objects.live().child_of(curriculum)
+        # The year of history's past courses (enrollments' demo) are not curricula.json's.
+        courses = (
+            CoursePage.objects.live().child_of(curriculum).exclude(slug__startswith="history-")
+        )
         assert courses.count() >= 2
         for course in courses:
             assert course.trainers.exists()

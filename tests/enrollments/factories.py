@@ -116,3 +116,27 @@ def external_training(
         hours=Decimal(str(hours)),
         proof=SimpleUploadedFile("proof.pdf", PDF),
     )
+
+
+ASPECT_ORDER = ("content", "trainer", "organisation", "usefulness")
+
+
+def evaluation(*, enrollment: Enrollment, session: ClassSession | None = None, ratings=(), text=""):
+    """The trainee's evaluation through the service, on the default questionnaire: ``ratings``
+    give content, trainer, organisation and usefulness in that order; ``text`` the comment."""
+    from enrollments.models import EvaluationQuestionnaire
+    from enrollments.services.evaluations import evaluation_submit
+
+    questions = EvaluationQuestionnaire.objects.get(is_default=True).questions.all()
+    by_aspect = {question.aspect: question for question in questions if question.kind == "rating"}
+    answers: dict[int, object] = {
+        by_aspect[aspect].pk: rating for aspect, rating in zip(ASPECT_ORDER, ratings, strict=True)
+    }
+    comment = next(question for question in questions if question.kind == "text")
+    answers[comment.pk] = text
+    return evaluation_submit(
+        user=enrollment.user,
+        enrollment_id=enrollment.pk,
+        session_id=session.pk if session else None,
+        answers=answers,
+    )

@@ -11,7 +11,7 @@ def test_demo_has_enrolments_in_every_state_and_a_completed_one():
 
     statuses = set(Enrollment.objects.values_list("status", flat=True))
     assert statuses == set(Enrollment.Status.values)
-    completed = Enrollment.objects.get(status=Enrollment.Status.COMPLETED)
+    completed = Enrollment.objects.get(status=Enrollment.Status.COMPLETED, user__username="trainee")
     assert completed.completed_at is not None
     assert HourEntry.objects.filter(
         enrollment=completed, source=HourEntry.Source.ONLINE_LESSON

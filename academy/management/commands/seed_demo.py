@@ -13,6 +13,7 @@ DEMO_STEPS = [
     "enrollments.demo.enrollments.seed_enrollments",
     "enrollments.demo.attendance.seed_attendance",
     "enrollments.demo.certificates.seed_certificates",
+    "enrollments.demo.history.seed_history",
 ]
 
 

@@ -8,6 +8,10 @@ from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from academy.roles import is_administrator
+from enrollments.admin.viewsets.evaluations import (
+    QuestionnaireViewSet,
+    evaluation_results_viewset,
+)
 from enrollments.models import ContinuingEducationPolicy, Enrollment, ExternalTraining, HourEntry
 from enrollments.selectors.access import course_is_managed_by, enrollment_managed_queryset
 
@@ -175,4 +179,6 @@ class LearningViewSetGroup(ModelViewSetGroup):
         HourEntryViewSet("learning_hours"),
         ExternalTrainingViewSet("learning_external_training"),
         ContinuingEducationPolicyViewSet("learning_ce_policies"),
+        QuestionnaireViewSet("learning_questionnaires"),
+        evaluation_results_viewset,
     )
