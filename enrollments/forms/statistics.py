@@ -36,7 +36,7 @@ class StatisticsPeriodForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=2100, required=False)
     quarter = forms.TypedChoiceField(
         label=_("Quarter"),
-        choices=[("", "—")] + [(str(q), _("Q%(quarter)d") % {"quarter": q}) for q in range(1, 5)],
+        choices=[("", "—"), ("1", _("Q1")), ("2", _("Q2")), ("3", _("Q3")), ("4", _("Q4"))],
         coerce=int,
         empty_value=None,
         required=False,

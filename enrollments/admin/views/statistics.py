@@ -16,6 +16,7 @@ from enrollments.admin.charts import column_chart, share_chart
 from enrollments.admin.views.attendance import _xlsx_download
 from enrollments.documents.statistics import statistics_pdf, statistics_xlsx_write
 from enrollments.forms.statistics import StatisticsPeriodForm
+from enrollments.models import StatisticsRule
 from enrollments.selectors.statistics import statistics_report, statistics_visible
 
 
@@ -32,7 +33,11 @@ def statistics_reader_required(view):
 def _report(request):
     form = StatisticsPeriodForm(request.GET or None)
     report = (
-        statistics_report(user=request.user, period=form.cleaned_data["period"])
+        statistics_report(
+            user=request.user,
+            period=form.cleaned_data["period"],
+            rule=StatisticsRule.for_request(request),
+        )
         if form.is_valid()
         else None
     )
