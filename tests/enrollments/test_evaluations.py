@@ -426,3 +426,15 @@ def test_administrators_edit_questionnaires_and_trainers_do_not(client, admin_us
     assert "意见和建议" in edit.content.decode()
     client.force_login(trainer_user)
     assert client.get(reverse("learning_questionnaires:index")).status_code in (302, 403)
+
+
+def test_an_answered_questionnaire_or_question_is_not_deleted(client, evaluated, admin_user):
+    questionnaire = EvaluationQuestionnaire.objects.get(is_default=True)
+    client.force_login(admin_user)
+    response = client.post(reverse("learning_questionnaires:delete", args=[questionnaire.pk]))
+    assert response.status_code == 302
+    assert EvaluationQuestionnaire.objects.filter(pk=questionnaire.pk).exists()
+
+    unused = EvaluationQuestionnaire.objects.create(name="未使用的问卷")
+    client.post(reverse("learning_questionnaires:delete", args=[unused.pk]))
+    assert not EvaluationQuestionnaire.objects.filter(pk=unused.pk).exists()

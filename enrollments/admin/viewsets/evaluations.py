@@ -1,11 +1,15 @@
 """Evaluation questionnaires (administrators edit them) and the results pages."""
 
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
+from wagtail.admin.views.generic import DeleteView
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 
@@ -40,12 +44,28 @@ class QuestionnaireForm(WagtailAdminModelForm):
         return data
 
 
+class QuestionnaireDeleteView(DeleteView):
+    """A questionnaire that was answered stays: its evaluations are read in the results."""
+
+    def dispatch(self, request, *args, **kwargs):
+        questionnaire = get_object_or_404(EvaluationQuestionnaire, pk=unquote(str(kwargs["pk"])))
+        if questionnaire.evaluations.exists():
+            messages.error(
+                request,
+                _("“%(name)s” has been answered and cannot be deleted.")
+                % {"name": questionnaire.name},
+            )
+            return redirect(self.index_url_name)
+        return super().dispatch(request, *args, **kwargs)
+
+
 class QuestionnaireViewSet(ModelViewSet):
     model = EvaluationQuestionnaire
     icon = "form"
     menu_label = _("Evaluation questionnaires")
     list_display = ["name", "course", "is_default", "created_at"]
     copy_view_enabled = False
+    delete_view_class = QuestionnaireDeleteView
     edit_handler = ObjectList(
         [
             FieldPanel("name"),
