@@ -356,7 +356,7 @@ def main() -> dict:
         main_statistics = measure(env, "statistics")
         report["statistics_page"] = {
             "small": small_statistics,
-            scale: main_statistics,
+            f"{scale} (main database)": main_statistics,
             "queries_equal": small_statistics["queries"] == main_statistics["queries"],
         }
         report["load"] = load_test(env)
