@@ -421,12 +421,12 @@ def _headline_values(scope: _Scope, period: StatisticsPeriod, before: Statistics
             **_prefixed("prev", _hour_figures(Q(date__lt=period.first_day))),
         )
     )
-    runs, reached = {}, {}
+    runs = {}
     for prefix, within in (("cur", period), ("prev", before)):
         runs[f"{prefix}__courses_run"] = Count("pk", filter=_course_run(scope, within))
-        reached[f"{prefix}__trainees"] = Count("pk", filter=_trainee_reached(scope, within))
     values.update(scope.limit(CoursePage.objects.all(), "pk").aggregate(**runs))
-    values.update(User.objects.aggregate(**reached))
+    # The period's own trainees are the sum of the profile cells' (see _profile_cells).
+    values["prev__trainees"] = _trainees_reached(scope, before).count()
     return values
 
 
@@ -437,13 +437,21 @@ def _course_run(scope: _Scope, period: StatisticsPeriod) -> Q:
     return Q(pk__in=held) | Q(pk__in=completed)
 
 
-def _trainee_reached(scope: _Scope, period: StatisticsPeriod) -> Q:
-    """A trainee with at least one person-time in the period."""
+def _trainees_reached(scope: _Scope, period: StatisticsPeriod) -> QuerySet:
+    """The ids of the trainees with at least one person-time in the period.
+
+    A UNION, which PostgreSQL de-duplicates with one hash: an ``IN`` of each side inside
+    an ``OR`` is looked up row by row once the ids outgrow the work memory.
+    """
     attended = _attendances(scope, period.start, period.end).filter(status__in=ATTENDED)
     completed = _completions(scope, period.start, period.end).filter(
         course__delivery_mode__in=scope.completion_modes
     )
-    return Q(pk__in=attended.values("enrollment__user_id")) | Q(pk__in=completed.values("user_id"))
+    return (
+        attended.order_by()
+        .values_list("enrollment__user_id", flat=True)
+        .union(completed.order_by().values_list("user_id", flat=True))
+    )
 
 
 # Tables -----------------------------------------------------------------------------------
@@ -527,7 +535,11 @@ _SUMMED = (
     "session_hours",
     "lessons",
     "lesson_hours",
+    "trainees",
     "completions",
+    "hours_online",
+    "hours_classroom",
+    "hours_other",
     "marks",
     "attended",
     "rated",
@@ -536,18 +548,22 @@ _SUMMED = (
 )
 
 
+def _add(row: Figures, part: Figures) -> None:
+    """Add the counted values of ``part`` (a row aggregated in SQL) to ``row``."""
+    for name in _SUMMED:
+        setattr(row, name, getattr(row, name) + getattr(part, name))
+    row.extra["completion_person_times"] = row.extra.get(
+        "completion_person_times", 0
+    ) + part.extra.get("completion_person_times", 0)
+
+
 def _track_rows(course_rows: list[Figures], rule: StatisticsRule) -> list[Figures]:
     """A track's figures are the sums of its courses' rows (already aggregated in SQL)."""
     rows = {value: Figures(key=value, label=str(label)) for value, label in Track.choices}
     for course in course_rows:
         row = rows.get(course.extra["track"])
-        if row is None:
-            continue
-        for name in _SUMMED:
-            setattr(row, name, getattr(row, name) + getattr(course, name))
-        row.extra["completion_person_times"] = row.extra.get(
-            "completion_person_times", 0
-        ) + course.extra.get("completion_person_times", 0)
+        if row is not None:
+            _add(row, course)
     return _finish(rows.values(), rule)
 
 
@@ -584,55 +600,55 @@ def _month_rows(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
     return _finish(sorted(rows.values(), key=lambda row: row.key), scope.rule)
 
 
-def _trainee_rows(
-    scope: _Scope, period: StatisticsPeriod, profile_field: str, labels: dict
-) -> list[Figures]:
-    """Figures by a field of the trainee's profile (organisation, its kind, the level)."""
+PROFILE_FIELDS = ("organization_id", "organization__kind", "qualification_level")
+
+
+def _profile_cells(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
+    """Figures by organisation and qualification level together, one query per kind of
+    record. A trainee has one profile, so every figure, distinct trainees included, adds
+    up across cells: the tables by organisation, its kind and the level are sums of them."""
     start, end = period.start, period.end
+    sources: list[tuple[QuerySet, str, dict]] = [
+        (_attendances(scope, start, end), "enrollment__user__", _attendance_figures()),
+        (_completions(scope, start, end), "user__", _completion_figures(scope)),
+        (_hour_entries(scope, period.first_day, period.last_day), "user__", _hour_figures()),
+        (
+            User.objects.filter(pk__in=_trainees_reached(scope, period)),
+            "",
+            {"trainees": Count("pk")},
+        ),
+    ]
+    cells: dict[Any, Figures] = {}
+    for queryset, to_user, figures in sources:
+        names = [f"{to_user}trainee_profile__{name}" for name in PROFILE_FIELDS]
+        _merge(
+            cells,
+            (
+                {"cell": tuple(values.pop(name) for name in names), **values}
+                for values in queryset.order_by().values(*names).annotate(**figures)
+            ),
+            "cell",
+        )
+    return list(cells.values())
+
+
+def _profile_rows(
+    cells: list[Figures], field_name: str, labels: dict, rule: StatisticsRule
+) -> list[Figures]:
+    """The cells summed by one of ``PROFILE_FIELDS``."""
+    index = PROFILE_FIELDS.index(field_name)
     rows: dict[Any, Figures] = {}
-    via_enrollment = f"enrollment__user__trainee_profile__{profile_field}"
-    via_user = f"user__trainee_profile__{profile_field}"
-    _merge(
-        rows,
-        _attendances(scope, start, end)
-        .order_by()
-        .values(via_enrollment)
-        .annotate(**_attendance_figures()),
-        via_enrollment,
-    )
-    _merge(
-        rows,
-        _completions(scope, start, end)
-        .order_by()
-        .values(via_user)
-        .annotate(**_completion_figures(scope)),
-        via_user,
-    )
-    _merge(
-        rows,
-        _hour_entries(scope, period.first_day, period.last_day)
-        .order_by()
-        .values(via_user)
-        .annotate(**_hour_figures()),
-        via_user,
-    )
-    _merge(
-        rows,
-        User.objects.filter(_trainee_reached(scope, period))
-        .order_by()
-        .values(f"trainee_profile__{profile_field}")
-        .annotate(trainees=Count("pk")),
-        f"trainee_profile__{profile_field}",
-    )
-    for key, row in rows.items():
-        row.label = str(labels.get(key, _("None")))
-    result = _finish(rows.values(), scope.rule)
+    for cell in cells:
+        key = cell.key[index]
+        row = rows.setdefault(key, Figures(key=key, label=str(labels.get(key, _("None")))))
+        _add(row, cell)
+    result = _finish(rows.values(), rule)
     result.sort(key=lambda row: (-row.person_times, -row.hours_earned, row.label))
     return result
 
 
-def _organisation_rows(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
-    rows = _trainee_rows(scope, period, "organization_id", {})
+def _organisation_rows(cells: list[Figures], rule: StatisticsRule) -> list[Figures]:
+    rows = _profile_rows(cells, "organization_id", {}, rule)
     rows = [row for row in rows if row.key is not None][:TOP_ORGANISATIONS]
     organisations = Organization.objects.filter(pk__in=[row.key for row in rows])
     names = {organisation.pk: organisation for organisation in organisations}
@@ -742,6 +758,8 @@ def statistics_report(
     current = _apply(Figures(label=_("Total")), current_values, rule)
     previous = _apply(Figures(label=_("Total")), previous_values, rule)
     course_rows = _course_rows(scope, period)
+    cells = _profile_cells(scope, period)
+    current.trainees = sum(cell.trainees for cell in cells)
     kinds = dict(Organization.Kind.choices)
     levels = dict(QualificationLevel.choices)
     tables = [
@@ -788,19 +806,19 @@ def statistics_report(
             "organisation_kinds",
             _("By kind of organisation"),
             _columns("label", *TRAINEE_FIGURES),
-            _trainee_rows(scope, period, "organization__kind", kinds),
+            _profile_rows(cells, "organization__kind", kinds, rule),
         ),
         StatisticsTable(
             "organisations",
             _("Top organisations"),
             _columns("label", "kind_label", *TRAINEE_FIGURES),
-            _organisation_rows(scope, period),
+            _organisation_rows(cells, rule),
         ),
         StatisticsTable(
             "qualification_levels",
             _("By qualification level"),
             _columns("label", *TRAINEE_FIGURES),
-            _trainee_rows(scope, period, "qualification_level", levels),
+            _profile_rows(cells, "qualification_level", levels, rule),
         ),
         StatisticsTable(
             "trainers",
