@@ -286,7 +286,7 @@ def _online_run(course, enrollments, *, lessons, start, ledger: _Ledger, rng, no
         )
         day = start + timedelta(days=rng.randrange(1, 20), hours=rng.randrange(0, 10))
         for lesson in lessons[:done]:
-            day += timedelta(days=rng.randrange(0, 4))
+            day = min(day + timedelta(days=rng.randrange(0, 4)), now)
             ledger.progress.append(
                 LessonProgress(
                     enrollment=enrollment,
@@ -306,7 +306,7 @@ def _online_run(course, enrollments, *, lessons, start, ledger: _Ledger, rng, no
                 description=lesson.title,
             )
         if done == len(lessons):
-            completed[enrollment.pk] = min(day, now)
+            completed[enrollment.pk] = day
     return completed
 
 
