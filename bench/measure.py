@@ -1,7 +1,8 @@
 """Measurements that need Django, one per process so that each has its own peak memory.
 
     .venv/bin/python bench/measure.py queries | session | export ROWS FORMAT |
-        render | certificates-enqueue COUNT | certificates-check IDS_FILE | dbsize
+        render | certificates-enqueue COUNT | certificates-check IDS_FILE | dbsize |
+        statistics
 
 Each prints one JSON document on its last line. ``bench/run.py`` calls them with the
 benchmark's settings; they are not meant to be used on a live site's database.
@@ -257,6 +258,51 @@ def dbsize() -> dict:
     }
 
 
+def statistics() -> dict:
+    """The administrator's statistics page for the last twelve months: its query count
+    and the time of one request (the median of five, after one to warm up)."""
+    from datetime import timedelta
+    from statistics import median
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    admin, _created = get_user_model().objects.get_or_create(
+        username="bench-statistics-admin",
+        defaults={"full_name": "统计", "is_superuser": True, "is_staff": True},
+    )
+    today = timezone.localdate()
+    query = {
+        "kind": "custom",
+        "date_from": (today - timedelta(days=364)).isoformat(),
+        "date_to": today.isoformat(),
+    }
+    client = Client()
+    client.force_login(admin)
+    url = reverse("statistics_admin:index")
+    client.get(url, query)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, query)
+    count = len(captured)  # before the next request resets the connection's query log
+    if response.status_code != 200:
+        raise SystemExit(f"{url} answered {response.status_code}")
+    seconds = []
+    for _ in range(5):
+        started = time.perf_counter()
+        client.get(url, query)
+        seconds.append(time.perf_counter() - started)
+    from enrollments.selectors.statistics import StatisticsPeriod, statistics_report
+
+    period = StatisticsPeriod(today - timedelta(days=364), today)
+    figures = statistics_report(user=admin, period=period).current
+    return {
+        "queries": count,
+        "seconds": round(median(seconds), 3),
+        "person_times": figures.person_times,
+        "class_hours": float(figures.class_hours),
+    }
+
+
 COMMANDS = {
     "queries": queries,
     "session": session,
@@ -265,6 +311,7 @@ COMMANDS = {
     "certificates-enqueue": lambda count, ids_file: certificates_enqueue(int(count), ids_file),
     "certificates-check": certificates_check,
     "dbsize": dbsize,
+    "statistics": statistics,
 }
 
 if __name__ == "__main__":

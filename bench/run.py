@@ -341,6 +341,8 @@ def main() -> dict:
         report["build_small"] = build(base, small_name, "small", False, media, static)
         log("queries per page at the small scale")
         small_queries = measure(small_env, "queries")
+        log("the statistics page at the small scale")
+        small_statistics = measure(small_env, "statistics")
         database_drop(base, small_name)
         report["build"] = build(base, main_name, scale, reuse, media, static)
         env = environment(database_url(base, main_name), media, static)
@@ -352,6 +354,13 @@ def main() -> dict:
             scale: {name: main_queries[name] for name in pages},
             "equal": all(small_queries[name] == main_queries[name] for name in pages),
             "most": max(main_queries[name] for name in pages),
+        }
+        log(f"the statistics page at the {scale} scale")
+        main_statistics = measure(env, "statistics")
+        report["statistics_page"] = {
+            "small": small_statistics,
+            f"{scale} (main database)": main_statistics,
+            "queries_equal": small_statistics["queries"] == main_statistics["queries"],
         }
         report["load"] = load_test(env)
         report["database_size"] = measure(env, "dbsize")

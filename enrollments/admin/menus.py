@@ -6,6 +6,7 @@ from wagtail.admin.menu import Menu, MenuItem
 
 from academy.access import AdministratorMenuItem, AdministratorSubmenuMenuItem, TrainerMenuItem
 from enrollments.admin.viewsets.attendance import attendance_record_viewset
+from enrollments.selectors.statistics import statistics_visible
 
 
 def roster_menu_item() -> MenuItem:
@@ -52,4 +53,17 @@ def attendance_menu_item() -> MenuItem:
 def trainer_roll_call_menu_item() -> MenuItem:
     return TrainerMenuItem(
         _("Roll call"), reverse("attendance:sessions"), icon_name="tasks", order=350
+    )
+
+
+class StatisticsMenuItem(MenuItem):
+    """In the Reports menu for administrators and trainers (who see their own courses)."""
+
+    def is_shown(self, request):
+        return statistics_visible(user=request.user)
+
+
+def statistics_menu_item() -> MenuItem:
+    return StatisticsMenuItem(
+        _("Training statistics"), reverse("statistics_admin:index"), icon_name="table", order=50
     )

@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from enrollments.admin.views import attendance, certificates, jobs, learning
+from enrollments.admin.views import attendance, certificates, jobs, learning, statistics
 
 learning_urlpatterns = [
     path(
@@ -51,9 +51,16 @@ job_urlpatterns = [
     path("<str:kind>/<int:job_id>/retry/", jobs.retry, name="retry"),
 ]
 
+statistics_urlpatterns = [
+    path("", statistics.statistics_index, name="index"),
+    path("xlsx/", statistics.statistics_xlsx, name="xlsx"),
+    path("pdf/", statistics.statistics_pdf_download, name="pdf"),
+]
+
 urlpatterns = [
     path("jobs/", include((job_urlpatterns, "jobs_admin"))),
     path("learning/", include((learning_urlpatterns, "enrollments_admin"))),
     path("certificate-admin/", include((certificate_urlpatterns, "certificates_admin"))),
     path("attendance/", include((attendance_urlpatterns, "attendance_admin"))),
+    path("statistics/", include((statistics_urlpatterns, "statistics_admin"))),
 ]

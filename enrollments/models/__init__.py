@@ -19,6 +19,7 @@ from .external import ExternalTraining
 from .jobs import BackgroundJob
 from .ledger import HourEntry
 from .policy import ContinuingEducationPolicy
+from .statistics import StatisticsRule
 
 __all__ = [
     "Attendance",
@@ -42,4 +43,5 @@ __all__ = [
     "HoursRecord",
     "LessonProgress",
     "SessionAttendanceState",
+    "StatisticsRule",
 ]
