@@ -44,6 +44,7 @@ from enrollments.models import (
     EvaluationQuestionnaire,
     HourEntry,
     LessonProgress,
+    SessionAttendanceState,
 )
 from enrollments.selectors.attendance import attendance_rule_get
 from enrollments.services.attendance import attendance_hours_for
@@ -554,11 +555,16 @@ def _sessions(course, *, count: int, first_day_ago: int, trainers, place: str, n
                 trainer=trainers[index % len(trainers)],
                 capacity=120,
                 class_hours=SESSION_HOURS,
-                # Past sessions are locked, as administrators lock them after the roll call.
-                attendance_locked_at=min(begins + timedelta(days=2), now),
             )
         )
     sessions = ClassSession.objects.bulk_create(sessions)
+    # Past sessions are locked, as administrators lock them after the roll call.
+    SessionAttendanceState.objects.bulk_create(
+        SessionAttendanceState(
+            session=session, locked_at=min(session.starts_at + timedelta(days=2), now)
+        )
+        for session in sessions
+    )
     CoursePage.objects.filter(pk=course.pk).update(class_hours=SESSION_HOURS * count)
     return sessions
 
