@@ -384,6 +384,7 @@ def test_the_page_without_a_period_shows_this_year(client, admin):
     response = client.get(reverse("statistics_admin:index"))
     report = response.context["report"]
     assert report.period.first_day == date(date.today().year, 1, 1)
+    assert "<title>培训统计" in response.content.decode()
 
 
 def test_the_reports_menu_holds_the_page(client, admin):
