@@ -144,8 +144,8 @@ def _closed_block(block: str) -> str:
         if name not in ALLOWED_TAGS | CLEAN_CONTENT_TAGS | RAW_TEXT_TAGS:
             return ""
         if name in VOID_ELEMENTS:
-            pass
-        elif not match.group("end"):
+            return match.group(0)
+        if not match.group("end"):
             still_open.append(name)
         elif name in still_open:
             # An end tag ends its own element only, as in a browser.
