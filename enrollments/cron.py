@@ -5,14 +5,19 @@ from django.conf import settings
 from rq import cron
 
 from academy.settings.env import JOBS_BACKEND
-from enrollments.tasks import job_sweep_task
+from enrollments.tasks import job_sweep_task, statistics_rollup_task
 
 # The task's function is enqueued by its import path, which names the Task itself, so
 # the worker's django-tasks job class runs it like any other enqueued task.
-cron.register(
-    job_sweep_task.func,
-    "default",
-    interval=settings.JOB_SWEEP_INTERVAL_SECONDS,
-    meta={"backend_name": JOBS_BACKEND},
-    name="sweep_jobs",
+PERIODIC = (
+    (job_sweep_task, settings.JOB_SWEEP_INTERVAL_SECONDS, "sweep_jobs"),
+    (statistics_rollup_task, settings.STATISTICS_ROLLUP_INTERVAL_SECONDS, "statistics_rollup"),
 )
+for periodic_task, interval, name in PERIODIC:
+    cron.register(
+        periodic_task.func,
+        "default",
+        interval=interval,
+        meta={"backend_name": JOBS_BACKEND},
+        name=name,
+    )

@@ -20,6 +20,7 @@ from enrollments.services import recovery
 from enrollments.services.certificates import bundles, hours_records, issuing
 from enrollments.services.exports import attendance_export_run
 from enrollments.services.jobs import FailureOutcome, job_enqueue
+from enrollments.services.statistics import statistics_rollup_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,12 @@ def hours_record_task(record_id: int) -> None:
 @task(backend=JOBS_BACKEND)
 def certificate_bundle_task(bundle_id: int) -> None:
     bundles.certificate_bundle_build(bundle_id=bundle_id)
+
+
+@task(backend=JOBS_BACKEND)
+def statistics_rollup_task() -> int:
+    """Rebuild the monthly figures the year in figures reads (run by the scheduler)."""
+    return statistics_rollup_refresh()
 
 
 @task(backend=JOBS_BACKEND)

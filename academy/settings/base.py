@@ -266,6 +266,10 @@ CERTIFICATE_MAX_ATTEMPTS = env_int("CERTIFICATE_MAX_ATTEMPTS", 5)
 # The sweep that queues again what was lost runs this often from the workers' scheduler; a
 # job never accepted by the queue is left this long to the request that made it.
 JOB_SWEEP_INTERVAL_SECONDS = env_int("JOB_SWEEP_INTERVAL_SECONDS", 60)
+# The year in figures reads every trainee's figures by month, rebuilt by the workers'
+# scheduler this often, and only while they are younger than the maximum age.
+STATISTICS_ROLLUP_INTERVAL_SECONDS = env_int("STATISTICS_ROLLUP_INTERVAL_SECONDS", 600)
+STATISTICS_ROLLUP_MAX_AGE_SECONDS = env_int("STATISTICS_ROLLUP_MAX_AGE_SECONDS", 900)
 JOB_SWEEP_GRACE_SECONDS = env_int("JOB_SWEEP_GRACE_SECONDS", 30)
 # Wait before each retry of a failed certificate job (seconds), then the last value again.
 CERTIFICATE_RETRY_BACKOFF_SECONDS = [30, 120, 600, 1800]

@@ -19,7 +19,7 @@ from .external import ExternalTraining
 from .jobs import BackgroundJob
 from .ledger import HourEntry
 from .policy import ContinuingEducationPolicy
-from .statistics import StatisticsRule
+from .statistics import SessionFigures, StatisticsRollup, StatisticsRule, TraineeMonthFigures
 
 __all__ = [
     "Attendance",
@@ -43,5 +43,8 @@ __all__ = [
     "HoursRecord",
     "LessonProgress",
     "SessionAttendanceState",
+    "SessionFigures",
+    "StatisticsRollup",
     "StatisticsRule",
+    "TraineeMonthFigures",
 ]

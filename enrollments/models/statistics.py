@@ -1,5 +1,6 @@
 """How the year in figures counts where academies differ: a site setting."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -49,3 +50,58 @@ class StatisticsRule(BaseSiteSetting):
     @property
     def counts_blended_completion(self) -> bool:
         return self.blended_completion == self.BlendedCompletion.PLUS_COMPLETION
+
+
+class TraineeMonthFigures(models.Model):
+    """One trainee's counted records in one calendar month (the academy's time zone), kept
+    so that the year in figures need not read millions of rows on each request.
+
+    Rebuilt as a whole by ``services.statistics.statistics_rollup_refresh`` (the workers'
+    scheduler, ``manage.py refresh_statistics`` and the seed commands); the report reads it
+    only while it is fresh, and counts from the records themselves otherwise.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    month = models.DateField()
+    marks = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+    completions = models.PositiveIntegerField(default=0)
+    completions_online = models.PositiveIntegerField(default=0)
+    completions_blended = models.PositiveIntegerField(default=0)
+    hours_online = models.DecimalField(max_digits=12, decimal_places=1, default=0)
+    hours_classroom = models.DecimalField(max_digits=12, decimal_places=1, default=0)
+    hours_other = models.DecimalField(max_digits=12, decimal_places=1, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "month"], name="statistics_one_row_per_month")
+        ]
+        indexes = [models.Index(fields=["month", "user"], name="statistics_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.month:%Y-%m}"
+
+
+class SessionFigures(models.Model):
+    """The attendance marks of one session held, kept beside ``TraineeMonthFigures``."""
+
+    session = models.OneToOneField(
+        "courses.ClassSession", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    marks = models.PositiveIntegerField(default=0)
+    attended = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.attended}/{self.marks}"
+
+
+class StatisticsRollup(models.Model):
+    """When ``TraineeMonthFigures`` and ``SessionFigures`` were last rebuilt (one row)."""
+
+    refreshed_at = models.DateTimeField()
+    rows = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at:%Y-%m-%d %H:%M}"

@@ -15,6 +15,7 @@ from academy.models import Organization, TraineeProfile
 from academy.roles import TRAINEE, TRAINER
 from courses.models import ClassSession, CoursePage, CurriculumPage, LessonPage
 from enrollments.models import Enrollment, HourEntry
+from enrollments.services.statistics import statistics_rollup_refresh
 
 from .bulk import rows_insert
 from .people import organizations_insert, users_insert
@@ -112,6 +113,8 @@ def scale_data_seed(
             }
         )
         step("search index")
+    statistics_rollup_refresh()
+    step("statistics")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Count,
     OuterRef,
@@ -38,7 +39,10 @@ from enrollments.models import (
     EvaluationAnswer,
     EvaluationQuestion,
     HourEntry,
+    SessionFigures,
+    StatisticsRollup,
     StatisticsRule,
+    TraineeMonthFigures,
 )
 
 ZERO = Decimal("0")
@@ -68,6 +72,10 @@ class StatisticsPeriod:
     def end(self) -> datetime:
         """The first moment after the period."""
         return timezone.make_aware(datetime.combine(self.last_day + timedelta(days=1), time.min))
+
+    @property
+    def whole_months(self) -> bool:
+        return self.first_day.day == 1 and self.last_day == _month_end(self.last_day)
 
     def previous(self) -> StatisticsPeriod:
         """The period of the same length just before: the previous year, quarter or month
@@ -208,6 +216,8 @@ class StatisticsReport:
     previous: Figures
     headlines: list[Headline]
     tables: list[StatisticsTable]
+    # When the kept monthly figures it read were rebuilt; None when it read the records.
+    as_of: datetime | None = None
 
     def table(self, key: str) -> StatisticsTable:
         return next(table for table in self.tables if table.key == key)
@@ -223,6 +233,11 @@ class _Scope:
     courses: QuerySet | None
     rule: StatisticsRule
     now: datetime
+    # Every trainee's figures by month, when they are fresh and can answer (see _monthly).
+    monthly: QuerySet[TraineeMonthFigures] | None = None
+    monthly_as_of: datetime | None = None
+    # Attendance marks per session held in the report's two periods (see _session_marks).
+    session_marks: tuple[dict, ...] = ()
 
     def limit(self, queryset: QuerySet, course_field: str) -> QuerySet:
         if self.courses is None:
@@ -250,6 +265,100 @@ def _scope(*, user: User, rule: StatisticsRule) -> _Scope:
     else:
         courses = CoursePage.objects.none().values("pk")
     return _Scope(courses=courses, rule=rule, now=timezone.now())
+
+
+def _with_monthly(scope: _Scope, period: StatisticsPeriod, before: StatisticsPeriod) -> _Scope:
+    """The scope with the monthly figures kept per trainee, if they may answer for this
+    report: all courses, periods of whole months, and rebuilt no longer than
+    ``STATISTICS_ROLLUP_MAX_AGE_SECONDS`` ago."""
+    if scope.courses is not None or not (period.whole_months and before.whole_months):
+        return scope
+    refreshed_at = StatisticsRollup.objects.values_list("refreshed_at", flat=True).first()
+    max_age = timedelta(seconds=settings.STATISTICS_ROLLUP_MAX_AGE_SECONDS)
+    if refreshed_at is None or refreshed_at < scope.now - max_age:
+        return scope
+    return replace(scope, monthly=TraineeMonthFigures.objects.all(), monthly_as_of=refreshed_at)
+
+
+def _monthly_person_time(scope: _Scope) -> Q:
+    counted = Q(attended__gt=0) | Q(completions_online__gt=0)
+    if scope.rule.counts_blended_completion:
+        counted |= Q(completions_blended__gt=0)
+    return counted
+
+
+def _monthly_figures(scope: _Scope, within: Q | None = None) -> dict:
+    """Sums of the monthly rows, named like the figures counted from the records."""
+
+    def total(name: str):
+        return Coalesce(Sum(name, filter=within), ZERO if name.startswith("hours") else 0)
+
+    person_times = total("completions_online")
+    if scope.rule.counts_blended_completion:
+        person_times = person_times + total("completions_blended")
+    return {
+        "marks": total("marks"),
+        "attended": total("attended"),
+        "completions": total("completions"),
+        "completion_person_times": person_times,
+        "hours_online": total("hours_online"),
+        "hours_classroom": total("hours_classroom"),
+        "hours_other": total("hours_other"),
+    }
+
+
+def _monthly_within(monthly: QuerySet, period: StatisticsPeriod) -> QuerySet:
+    return monthly.filter(month__gte=period.first_day, month__lte=period.last_day)
+
+
+def _session_marks(scope: _Scope, first: StatisticsPeriod, last: StatisticsPeriod) -> tuple:
+    """The marks of every session held from ``first`` to ``last``, a row per session: one
+    query whose rows number the sessions, from which the tables by course, month and
+    trainer and the totals of both periods are summed."""
+    grouped: Iterable[Any]
+    if scope.monthly is None:
+        grouped = (
+            _attendances(scope, first.start, last.end)
+            .order_by()
+            .values("session_id", "session__course_id", "session__trainer_id", "session__starts_at")
+            .annotate(**_attendance_figures())
+        )
+    else:
+        held = _sessions(scope, first.start, last.end).values("pk")
+        grouped = SessionFigures.objects.filter(session__in=held).values(
+            "session_id",
+            "session__course_id",
+            "session__trainer_id",
+            "session__starts_at",
+            "marks",
+            "attended",
+        )
+    return tuple(
+        {
+            "course_id": row["session__course_id"],
+            "trainer_id": row["session__trainer_id"],
+            "starts_at": row["session__starts_at"],
+            "month": timezone.localtime(row["session__starts_at"]).date().replace(day=1),
+            "marks": row["marks"],
+            "attended": row["attended"],
+        }
+        for row in grouped
+    )
+
+
+def _marks_by(scope: _Scope, period: StatisticsPeriod, key: str) -> list[dict]:
+    """The marks of the sessions held in ``period``, summed by ``key`` (None: in all)."""
+    totals: dict[Any, dict] = {}
+    for row in scope.session_marks:
+        if not period.start <= row["starts_at"] < period.end:
+            continue
+        value = row[key] if key else None
+        if key and value is None:
+            continue
+        total = totals.setdefault(value, {key or "all": value, "marks": 0, "attended": 0})
+        total["marks"] += row["marks"]
+        total["attended"] += row["attended"]
+    return list(totals.values())
 
 
 def _parent_path(path_field: Any) -> Left:
@@ -399,7 +508,10 @@ def _headline_values(scope: _Scope, period: StatisticsPeriod, before: Statistics
 
     both(_sessions(scope, start, end), "starts_at", _session_figures)
     both(_lessons(scope, start, end), "first_published_at", _lesson_figures)
-    both(_attendances(scope, start, end), "session__starts_at", _attendance_figures)
+    for prefix, within in (("cur", period), ("prev", before)):
+        for total in _marks_by(scope, within, "") or [{"marks": 0, "attended": 0}]:
+            values[f"{prefix}__marks"] = total["marks"]
+            values[f"{prefix}__attended"] = total["attended"]
     both(
         _completions(scope, start, end),
         "completed_at",
@@ -414,19 +526,36 @@ def _headline_values(scope: _Scope, period: StatisticsPeriod, before: Statistics
         "issued_at",
         lambda within: {"certificates": Count("pk", filter=within)},
     )
-    hours = _hour_entries(scope, before.first_day, period.last_day)
-    values.update(
-        hours.aggregate(
-            **_prefixed("cur", _hour_figures(Q(date__gte=period.first_day))),
-            **_prefixed("prev", _hour_figures(Q(date__lt=period.first_day))),
+    if scope.monthly is None:
+        hours = _hour_entries(scope, before.first_day, period.last_day)
+        values.update(
+            hours.aggregate(
+                **_prefixed("cur", _hour_figures(Q(date__gte=period.first_day))),
+                **_prefixed("prev", _hour_figures(Q(date__lt=period.first_day))),
+            )
         )
-    )
+    else:
+        monthly = scope.monthly.filter(month__gte=before.first_day, month__lte=period.last_day)
+        hour_names = ("hours_online", "hours_classroom", "hours_other")
+        for prefix, months in (
+            ("cur", Q(month__gte=period.first_day)),
+            ("prev", Q(month__lt=period.first_day)),
+        ):
+            figures = _monthly_figures(scope, months)
+            values.update(
+                monthly.aggregate(**_prefixed(prefix, {name: figures[name] for name in hour_names}))
+            )
     runs = {}
     for prefix, within in (("cur", period), ("prev", before)):
         runs[f"{prefix}__courses_run"] = Count("pk", filter=_course_run(scope, within))
     values.update(scope.limit(CoursePage.objects.all(), "pk").aggregate(**runs))
     # The period's own trainees are the sum of the profile cells' (see _profile_cells).
-    values["prev__trainees"] = _trainees_reached(scope, before).count()
+    if scope.monthly is None:
+        values["prev__trainees"] = _trainees_reached(scope, before).count()
+    else:
+        values["prev__trainees"] = _monthly_within(scope.monthly, before).aggregate(
+            trainees=Count("user_id", distinct=True, filter=_monthly_person_time(scope))
+        )["trainees"]
     return values
 
 
@@ -481,13 +610,7 @@ def _course_rows(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
         _sessions(scope, start, end).values("course_id").annotate(**_session_figures()),
         "course_id",
     )
-    _merge(
-        rows,
-        _attendances(scope, start, end)
-        .values("session__course_id")
-        .annotate(**_attendance_figures()),
-        "session__course_id",
-    )
+    _merge(rows, _marks_by(scope, period, "course_id"), "course_id")
     _merge(
         rows,
         _completions(scope, start, end).values("course_id").annotate(**_completion_figures(scope)),
@@ -573,7 +696,6 @@ def _month_rows(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
     grouped: list[tuple[QuerySet, str, dict]] = [
         (_sessions(scope, start, end), "starts_at", _session_figures()),
         (_lessons(scope, start, end), "first_published_at", _lesson_figures()),
-        (_attendances(scope, start, end), "session__starts_at", _attendance_figures()),
         (_completions(scope, start, end), "completed_at", _completion_figures(scope)),
     ]
     for queryset, field_name, figures in grouped:
@@ -588,15 +710,24 @@ def _month_rows(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
             ),
             "month",
         )
-    _merge(
-        rows,
-        _hour_entries(scope, period.first_day, period.last_day)
-        .order_by()
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(**_hour_figures()),
-        "month",
-    )
+    _merge(rows, _marks_by(scope, period, "month"), "month")
+    if scope.monthly is None:
+        hours = (
+            _hour_entries(scope, period.first_day, period.last_day)
+            .order_by()
+            .annotate(month=TruncMonth("date"))
+            .values("month")
+            .annotate(**_hour_figures())
+        )
+    else:
+        figures = _monthly_figures(scope)
+        hours = (
+            _monthly_within(scope.monthly, period)
+            .order_by()
+            .values("month")
+            .annotate(**{name: figures[name] for name in _hour_figures()})
+        )
+    _merge(rows, hours, "month")
     return _finish(sorted(rows.values(), key=lambda row: row.key), scope.rule)
 
 
@@ -608,6 +739,8 @@ def _profile_cells(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
     record. A trainee has one profile, so every figure, distinct trainees included, adds
     up across cells: the tables by organisation, its kind and the level are sums of them."""
     start, end = period.start, period.end
+    if scope.monthly is not None:
+        return _monthly_profile_cells(scope, period)
     sources: list[tuple[QuerySet, str, dict]] = [
         (_attendances(scope, start, end), "enrollment__user__", _attendance_figures()),
         (_completions(scope, start, end), "user__", _completion_figures(scope)),
@@ -629,6 +762,28 @@ def _profile_cells(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
             ),
             "cell",
         )
+    return list(cells.values())
+
+
+def _monthly_profile_cells(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
+    """The same cells from the monthly figures kept per trainee: one query."""
+    assert scope.monthly is not None
+    names = [f"user__trainee_profile__{name}" for name in PROFILE_FIELDS]
+    cells: dict[Any, Figures] = {}
+    grouped = (
+        _monthly_within(scope.monthly, period)
+        .order_by()
+        .values(*names)
+        # The count of trainees comes first: its condition reads the rows' own columns,
+        # which the sums below then take the names of.
+        .annotate(trainees=Count("user_id", distinct=True, filter=_monthly_person_time(scope)))
+        .annotate(**_monthly_figures(scope))
+    )
+    _merge(
+        cells,
+        ({"cell": tuple(values.pop(name) for name in names), **values} for values in grouped),
+        "cell",
+    )
     return list(cells.values())
 
 
@@ -671,14 +826,7 @@ def _trainer_rows(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
         .annotate(**_session_figures()),
         "trainer_id",
     )
-    _merge(
-        rows,
-        _attendances(scope, start, end)
-        .filter(session__trainer__isnull=False)
-        .values("session__trainer_id")
-        .annotate(**_attendance_figures()),
-        "session__trainer_id",
-    )
+    _merge(rows, _marks_by(scope, period, "trainer_id"), "trainer_id")
     ratings = _ratings(scope, start, end)
     session_ratings = (
         ratings.filter(evaluation__session__trainer__isnull=False)
@@ -754,6 +902,8 @@ def statistics_report(
     rule = rule or statistics_rule()
     scope = _scope(user=user, rule=rule)
     before = period.previous()
+    scope = _with_monthly(scope, period, before)
+    scope = replace(scope, session_marks=_session_marks(scope, before, period))
     current_values, previous_values = _split(_headline_values(scope, period, before))
     current = _apply(Figures(label=_("Total")), current_values, rule)
     previous = _apply(Figures(label=_("Total")), previous_values, rule)
@@ -854,4 +1004,5 @@ def statistics_report(
         previous=previous,
         headlines=headlines,
         tables=tables,
+        as_of=scope.monthly_as_of,
     )

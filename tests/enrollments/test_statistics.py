@@ -34,6 +34,7 @@ from enrollments.models import (
 from enrollments.selectors.statistics import (
     StatisticsPeriod,
     statistics_period_month,
+    statistics_period_year,
     statistics_report,
 )
 from tests.academy import factories as people
@@ -535,3 +536,86 @@ def test_the_page_issues_the_same_queries_whatever_the_data(
     _grow(academy, copies=6)
     _page_queries(client, django_assert_num_queries, expected=small)
     assert small < 80  # about forty for the figures, the rest is the admin's own page
+
+
+# The monthly figures kept per trainee ------------------------------------------------------
+
+
+def _figures(report) -> list:
+    def plain(row):
+        values = {name: getattr(row, name) for name in row.__dataclass_fields__ if name != "extra"}
+        return values | {"person_times": row.person_times, "extra": dict(row.extra)}
+
+    return [plain(report.current), plain(report.previous)] + [
+        [plain(row) for row in table.rows] for table in report.tables
+    ]
+
+
+@pytest.mark.parametrize(
+    "period, fields",
+    [
+        (MARCH, {}),
+        (statistics_period_year(year=2025), {}),
+        (MARCH, {"blended_completion": StatisticsRule.BlendedCompletion.PLUS_COMPLETION}),
+        (MARCH, {"class_hour_unit": StatisticsRule.ClassHourUnit.SESSIONS}),
+    ],
+)
+def test_the_kept_monthly_figures_give_the_report_the_records_give(academy, admin, period, fields):
+    from enrollments.services.statistics import statistics_rollup_refresh
+
+    counted = statistics_report(user=admin, period=period, rule=rule(**fields))
+    assert counted.as_of is None
+    assert statistics_rollup_refresh() > 0
+    kept = statistics_report(user=admin, period=period, rule=rule(**fields))
+    assert kept.as_of is not None
+    assert _figures(kept) == _figures(counted)
+    assert kept.current.person_times == counted.current.person_times > 0
+
+
+def test_the_kept_figures_answer_only_when_fresh_whole_and_for_all_courses(
+    academy, admin, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from enrollments.models import StatisticsRollup
+    from enrollments.services.statistics import statistics_rollup_refresh
+
+    statistics_rollup_refresh()
+    assert statistics_report(user=admin, period=MARCH, rule=rule()).as_of is not None
+    # Days that cut a month, and a trainer's own courses, are counted from the records.
+    part = StatisticsPeriod(date(2025, 3, 3), date(2025, 3, 31))
+    assert statistics_report(user=admin, period=part, rule=rule()).as_of is None
+    assert statistics_report(user=academy.chen, period=MARCH, rule=rule()).as_of is None
+    # Older than the maximum age: counted from the records, which a change since shows.
+    StatisticsRollup.objects.update(
+        refreshed_at=timezone.now()
+        - timedelta(seconds=settings.STATISTICS_ROLLUP_MAX_AGE_SECONDS + 1)
+    )
+    assert statistics_report(user=admin, period=MARCH, rule=rule()).as_of is None
+
+
+def test_the_scheduler_rebuilds_the_kept_figures(settings):
+    from django_rq.cron import DjangoCronScheduler
+
+    from enrollments.tasks import statistics_rollup_task
+
+    scheduler = DjangoCronScheduler()
+    scheduler.load_config_from_file("enrollments.cron")
+    [cron_job] = [job for job in scheduler.get_jobs() if job.name == "statistics_rollup"]
+    assert cron_job.func is statistics_rollup_task.func
+    assert cron_job.interval == settings.STATISTICS_ROLLUP_INTERVAL_SECONDS
+
+
+def test_the_command_rebuilds_the_kept_figures(academy):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from enrollments.models import StatisticsRollup, TraineeMonthFigures
+
+    stdout = StringIO()
+    call_command("refresh_statistics", stdout=stdout)
+    assert StatisticsRollup.objects.get().rows == TraineeMonthFigures.objects.count() > 0
+    assert str(TraineeMonthFigures.objects.count()) in stdout.getvalue()
