@@ -315,24 +315,28 @@ def _session_marks(scope: _Scope, first: StatisticsPeriod, last: StatisticsPerio
     """The marks of every session held from ``first`` to ``last``, a row per session: one
     query whose rows number the sessions, from which the tables by course, month and
     trainer and the totals of both periods are summed."""
-    grouped: Iterable[Any]
+    grouped: list[dict[str, Any]]
     if scope.monthly is None:
-        grouped = (
-            _attendances(scope, first.start, last.end)
+        grouped = [
+            dict(row)
+            for row in _attendances(scope, first.start, last.end)
             .order_by()
             .values("session_id", "session__course_id", "session__trainer_id", "session__starts_at")
             .annotate(**_attendance_figures())
-        )
+        ]
     else:
         held = _sessions(scope, first.start, last.end).values("pk")
-        grouped = SessionFigures.objects.filter(session__in=held).values(
-            "session_id",
-            "session__course_id",
-            "session__trainer_id",
-            "session__starts_at",
-            "marks",
-            "attended",
-        )
+        grouped = [
+            dict(row)
+            for row in SessionFigures.objects.filter(session__in=held).values(
+                "session_id",
+                "session__course_id",
+                "session__trainer_id",
+                "session__starts_at",
+                "marks",
+                "attended",
+            )
+        ]
     return tuple(
         {
             "course_id": row["session__course_id"],
