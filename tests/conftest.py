@@ -77,6 +77,16 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def sms_outbox():
+    """The text messages sent by the locmem SMS backend during the test."""
+    from academy import sms
+
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the site's default language, whatever the last request chose."""

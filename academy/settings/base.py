@@ -175,6 +175,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "academy@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Text messages (academy/sms.py): the console backend prints them.
+ACADEMY_SMS_BACKEND = env_str("ACADEMY_SMS_BACKEND", "academy.sms.ConsoleBackend")
 
 REDIS_URL = redis_url(env_str("REDIS_URL"))
 TASKS = tasks_config(REDIS_URL)
