@@ -78,6 +78,13 @@ class Enrollment(models.Model):
             models.Index(fields=["course", "status", "created_at"]),
             models.Index(fields=["user", "status"]),
             models.Index(fields=["course", "status", "waitlisted_at"]),
+            # The statistics count completions by their time, course and user.
+            models.Index(
+                fields=["completed_at"],
+                include=["course", "user"],
+                condition=models.Q(status="completed"),
+                name="enrollments_completed_at",
+            ),
         ]
 
     def __str__(self):

@@ -65,6 +65,16 @@ class TraineeMonthFigures(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     month = models.DateField()
+    # The trainee's profile when the figures were rebuilt, so that the tables by
+    # organisation and level read this table alone.
+    organization = models.ForeignKey(
+        "academy.Organization",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    qualification_level = models.CharField(max_length=20, null=True)
     marks = models.PositiveIntegerField(default=0)
     attended = models.PositiveIntegerField(default=0)
     completions = models.PositiveIntegerField(default=0)

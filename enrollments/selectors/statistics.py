@@ -307,6 +307,17 @@ def _monthly_figures(scope: _Scope, within: Q | None = None) -> dict:
     }
 
 
+# What the totals and the table by month read from the monthly figures; the tables by
+# course and trainer count completions from the records.
+MONTHLY_FIGURES = (
+    "completions",
+    "completion_person_times",
+    "hours_online",
+    "hours_classroom",
+    "hours_other",
+)
+
+
 def _monthly_within(monthly: QuerySet, period: StatisticsPeriod) -> QuerySet:
     return monthly.filter(month__gte=period.first_day, month__lte=period.last_day)
 
@@ -516,11 +527,12 @@ def _headline_values(scope: _Scope, period: StatisticsPeriod, before: Statistics
         for total in _marks_by(scope, within, "") or [{"marks": 0, "attended": 0}]:
             values[f"{prefix}__marks"] = total["marks"]
             values[f"{prefix}__attended"] = total["attended"]
-    both(
-        _completions(scope, start, end),
-        "completed_at",
-        lambda within: _completion_figures(scope, within),
-    )
+    if scope.monthly is None:
+        both(
+            _completions(scope, start, end),
+            "completed_at",
+            lambda within: _completion_figures(scope, within),
+        )
     both(_ratings(scope, start, end), "evaluation__submitted_at", _rating_figures)
     both(
         scope.limit(
@@ -540,15 +552,16 @@ def _headline_values(scope: _Scope, period: StatisticsPeriod, before: Statistics
         )
     else:
         monthly = scope.monthly.filter(month__gte=before.first_day, month__lte=period.last_day)
-        hour_names = ("hours_online", "hours_classroom", "hours_other")
+        both_periods: dict[str, Any] = {}
         for prefix, months in (
             ("cur", Q(month__gte=period.first_day)),
             ("prev", Q(month__lt=period.first_day)),
         ):
             figures = _monthly_figures(scope, months)
-            values.update(
-                monthly.aggregate(**_prefixed(prefix, {name: figures[name] for name in hour_names}))
+            both_periods.update(
+                _prefixed(prefix, {name: figures[name] for name in MONTHLY_FIGURES})
             )
+        values.update(monthly.aggregate(**both_periods))
     runs = {}
     for prefix, within in (("cur", period), ("prev", before)):
         runs[f"{prefix}__courses_run"] = Count("pk", filter=_course_run(scope, within))
@@ -596,10 +609,10 @@ def _merge(rows: dict[Any, Figures], grouped: Iterable[Any], key: str) -> None:
         row_key = values.pop(key)
         row = rows.setdefault(row_key, Figures(key=row_key))
         for name, value in values.items():
-            if name == "completion_person_times":
-                row.extra[name] = value
-            else:
+            if name != "completion_person_times":
                 setattr(row, name, value)
+            elif value:
+                row.extra[name] = value
 
 
 def _finish(rows: Iterable[Figures], rule: StatisticsRule) -> list[Figures]:
@@ -700,8 +713,11 @@ def _month_rows(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
     grouped: list[tuple[QuerySet, str, dict]] = [
         (_sessions(scope, start, end), "starts_at", _session_figures()),
         (_lessons(scope, start, end), "first_published_at", _lesson_figures()),
-        (_completions(scope, start, end), "completed_at", _completion_figures(scope)),
     ]
+    if scope.monthly is None:
+        grouped.append(
+            (_completions(scope, start, end), "completed_at", _completion_figures(scope))
+        )
     for queryset, field_name, figures in grouped:
         _merge(
             rows,
@@ -729,7 +745,7 @@ def _month_rows(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
             _monthly_within(scope.monthly, period)
             .order_by()
             .values("month")
-            .annotate(**{name: figures[name] for name in _hour_figures()})
+            .annotate(**{name: figures[name] for name in MONTHLY_FIGURES})
         )
     _merge(rows, hours, "month")
     return _finish(sorted(rows.values(), key=lambda row: row.key), scope.rule)
@@ -770,9 +786,10 @@ def _profile_cells(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
 
 
 def _monthly_profile_cells(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
-    """The same cells from the monthly figures kept per trainee: one query."""
+    """The same cells from the monthly figures kept per trainee, which hold each trainee's
+    organisation and level: one query."""
     assert scope.monthly is not None
-    names = [f"user__trainee_profile__{name}" for name in PROFILE_FIELDS]
+    names = list(PROFILE_FIELDS)
     cells: dict[Any, Figures] = {}
     grouped = (
         _monthly_within(scope.monthly, period)

@@ -10,6 +10,7 @@ from django.db.models import Count, DateField, F, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.utils import timezone
 
+from academy.models import TraineeProfile
 from courses.models import DeliveryMode
 from enrollments.models import (
     Attendance,
@@ -85,8 +86,11 @@ def _sources(now) -> list[tuple[QuerySet, tuple[str, ...]]]:
 
 
 def _insert_sql(now) -> tuple[str, list]:
-    table = connection.ops.quote_name(TraineeMonthFigures._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in ("user_id", "month", *FIGURES))
+    quote = connection.ops.quote_name
+    table = quote(TraineeMonthFigures._meta.db_table)
+    profiles = quote(TraineeProfile._meta.db_table)
+    profile_columns = ("organization_id", "qualification_level")
+    columns = ", ".join(quote(name) for name in ("user_id", "month", *profile_columns, *FIGURES))
     parts: list[str] = []
     params: list = []
     for queryset, given in _sources(now):
@@ -97,8 +101,13 @@ def _insert_sql(now) -> tuple[str, list]:
         params.extend(part_params)
     sums = ", ".join(f"SUM(parts.{name})" for name in FIGURES)
     union = " UNION ALL ".join(parts)
-    select = f"SELECT parts.uid, parts.month, {sums} FROM ({union}) parts"  # noqa: S608
-    return f"INSERT INTO {table} ({columns}) {select} GROUP BY parts.uid, parts.month", params
+    profile = ", ".join(f"profile.{quote(name)}" for name in profile_columns)
+    select = (
+        f"SELECT parts.uid, parts.month, {profile}, {sums} FROM ({union}) parts "  # noqa: S608
+        f"LEFT JOIN {profiles} profile ON profile.{quote('user_id')} = parts.uid"
+    )
+    group = f"parts.uid, parts.month, {profile}"
+    return f"INSERT INTO {table} ({columns}) {select} GROUP BY {group}", params
 
 
 def _session_insert_sql(now) -> tuple[str, list]:
@@ -131,4 +140,22 @@ def statistics_rollup_refresh() -> int:
         StatisticsRollup.objects.update_or_create(
             pk=1, defaults={"refreshed_at": now, "rows": rows}
         )
+    _rollup_tables_tidy()
     return rows
+
+
+def _rollup_tables_tidy() -> None:
+    """Give the planner the rebuilt tables' statistics at once and, on PostgreSQL outside a
+    transaction, clear the rows the rebuild deleted, so the next page reads them by index
+    alone instead of waiting for autovacuum."""
+    tables = ", ".join(
+        connection.ops.quote_name(model._meta.db_table)
+        for model in (TraineeMonthFigures, SessionFigures)
+    )
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        if connection.in_atomic_block:
+            cursor.execute(f"ANALYZE {tables}")
+        else:
+            cursor.execute(f"VACUUM (ANALYZE) {tables}")
