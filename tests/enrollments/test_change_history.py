@@ -34,6 +34,7 @@ from enrollments.services.certificates.issuing import certificate_issue
 from enrollments.services.certificates.lifecycle import certificate_reissue, certificate_revoke
 from enrollments.services.completion import enrollment_completion_evaluate
 from enrollments.services.enrollment import (
+    enrollment_admit_from_waitlist,
     enrollment_approve,
     enrollment_enrol,
     enrollment_reject,
@@ -341,3 +342,30 @@ def test_the_trainee_history_page_and_export_list_every_kind_of_record(
     records = {row[3] for row in rows[1:]}
     assert records == {"报名", "考勤", "学时"}
     assert [row[7] for row in rows[1:] if row[7].startswith("'=")] == ["'=1+1"]
+
+
+def test_a_mark_s_ledger_entries_record_the_marker_and_the_status(
+    session, enrolment, trainer_user, admin_user
+):
+    ef.attendance(session=session, enrollment=enrolment, marked_by=trainer_user)
+    ef.attendance(session=session, enrollment=enrolment, status="late", marked_by=admin_user)
+    versions = HourEntry.history.filter(session_id=session.pk).order_by("history_id")
+    assert [
+        (version.hours, version.history_user, version.history_change_reason) for version in versions
+    ] == [
+        (Decimal("3.0"), trainer_user, "考勤：出勤"),
+        (Decimal("-3.0"), admin_user, "考勤更正：迟到"),
+        (Decimal("1.5"), admin_user, "考勤：迟到"),
+    ]
+    assert {version.history_type for version in versions} == {"+"}
+
+
+def test_moving_a_trainee_off_the_waiting_list_records_the_administrator(admin_user):
+    course = tree.course(capacity=1)
+    enrollment_enrol(user=people.trainee(), course=course)
+    waiting = enrollment_enrol(user=people.trainee(), course=course)
+    course.capacity = 2
+    course.save()
+    enrollment_admit_from_waitlist(enrollment_id=waiting.pk, actor=admin_user)
+    version = Enrollment.history.filter(id=waiting.pk).order_by("history_id").last()
+    assert (version.status, version.history_user) == ("active", admin_user)
