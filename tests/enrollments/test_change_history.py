@@ -369,3 +369,23 @@ def test_moving_a_trainee_off_the_waiting_list_records_the_administrator(admin_u
     enrollment_admit_from_waitlist(enrollment_id=waiting.pk, actor=admin_user)
     version = Enrollment.history.filter(id=waiting.pk).order_by("history_id").last()
     assert (version.status, version.history_user) == ("active", admin_user)
+
+
+def test_the_admin_screens_link_to_the_histories(client, session, enrolment, admin_user):
+    trainee_history = reverse("enrollments_admin:trainee_history", args=[enrolment.user_id])
+    client.force_login(admin_user)
+    inspect = client.get(reverse("learning_enrollments:inspect", args=[enrolment.pk]))
+    assert trainee_history in inspect.content.decode()
+    sessions = client.get(reverse("attendance_admin:sessions"))
+    assert _history_url(session) in sessions.content.decode()
+    roll_call = client.get(reverse("attendance:roll_call", args=[session.pk]))
+    assert _history_url(session) in roll_call.content.decode()
+
+
+def test_a_trainer_s_enrolment_screen_has_no_link_to_the_trainee_history(
+    client, enrolment, trainer_user
+):
+    client.force_login(trainer_user)
+    inspect = client.get(reverse("learning_enrollments:inspect", args=[enrolment.pk]))
+    assert inspect.status_code == 200
+    assert "/history/" not in inspect.content.decode()
