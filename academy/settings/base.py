@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_rq",
     "axes",
+    "simple_history",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records the logged-in user as the actor of every tracked change a request makes.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -69,6 +72,11 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "academy.urls"
+
+# Change history (django-simple-history): reasons are as long as the reasons asked for;
+# history is read, never reverted.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+SIMPLE_HISTORY_REVERT_DISABLED = True
 WSGI_APPLICATION = "academy.wsgi.application"
 
 TEMPLATES = [

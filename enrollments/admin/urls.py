@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from enrollments.admin.views import attendance, certificates, jobs, learning, statistics
+from enrollments.admin.views import attendance, certificates, history, jobs, learning, statistics
 
 learning_urlpatterns = [
     path(
@@ -17,6 +17,12 @@ learning_urlpatterns = [
         name="external_training_decide",
     ),
     path("ledger/<int:user_id>/", learning.trainee_ledger, name="trainee_ledger"),
+    path("trainees/<int:user_id>/history/", history.trainee_history, name="trainee_history"),
+    path(
+        "trainees/<int:user_id>/history/<str:file_format>/",
+        history.trainee_history_export,
+        name="trainee_history_export",
+    ),
     path("roster/", learning.roster_courses, name="roster_courses"),
     path("roster/<int:course_id>/", learning.roster_upload, name="roster_upload"),
     path("roster/<int:course_id>/<str:token>/", learning.roster_preview, name="roster_preview"),
@@ -40,6 +46,12 @@ certificate_urlpatterns = [
 attendance_urlpatterns = [
     path("sessions/", attendance.session_index, name="sessions"),
     path("sessions/<int:session_id>/lock/", attendance.session_lock_toggle, name="lock"),
+    path("sessions/<int:session_id>/history/", history.session_history, name="session_history"),
+    path(
+        "sessions/<int:session_id>/history/<str:file_format>/",
+        history.session_history_export,
+        name="session_history_export",
+    ),
     path("export/", attendance.export, name="export"),
     path("export/jobs/", attendance.export_jobs, name="jobs"),
     path("export/jobs/<int:export_id>/download/", attendance.export_download, name="download"),

@@ -280,3 +280,48 @@ def evaluation_xlsx_write(output, values, *, language: str) -> int:
             headers=evaluation_headers(),
             rows=_evaluation_typed_rows(values.iterator(chunk_size=CHUNK_SIZE)),
         )
+
+
+def change_history_headers() -> list[str]:
+    return [
+        _("Time"),
+        _("Changed by"),
+        _("Trainee"),
+        _("Record"),
+        _("Concerning"),
+        _("Before the change"),
+        _("After the change"),
+        _("Reason"),
+    ]
+
+
+def _change_history_rows(changes: Iterable) -> Iterator[list]:
+    """Changes from ``selectors.history`` as typed cells, times in local time."""
+    for change in changes:
+        yield [
+            timezone.localtime(change.at).replace(tzinfo=None),
+            change.actor,
+            change.trainee,
+            change.record,
+            change.subject,
+            change.before,
+            change.after,
+            change.reason,
+        ]
+
+
+def change_history_csv_stream(changes: Iterable, *, language: str) -> Iterator[bytes]:
+    """A change history as CSV bytes; every text cell is neutralised by ``csv_stream``."""
+    with override(language):
+        headers = change_history_headers()
+    yield from csv_stream(headers, _change_history_rows(changes))
+
+
+def change_history_xlsx_write(output, changes: Iterable, *, language: str) -> int:
+    with override(language):
+        return xlsx_write(
+            output,
+            title=_("Change history"),
+            headers=change_history_headers(),
+            rows=_change_history_rows(changes),
+        )

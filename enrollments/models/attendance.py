@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from .fields import optional_reference
@@ -58,6 +59,8 @@ class Attendance(models.Model):
     )
     marked_by = optional_reference(settings.AUTH_USER_MODEL, _("marked by"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Every version of the mark: who changed it, when, and what it was before.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("attendance")
@@ -147,6 +150,8 @@ class SessionAttendanceState(models.Model):
         help_text=_("Once locked, attendance marks can no longer be changed."),
     )
     locked_by = optional_reference(settings.AUTH_USER_MODEL, _("locked by"))
+    # Every lock and unlock, with who did it and when.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("session attendance state")

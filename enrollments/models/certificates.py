@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from academy.storage import private_storage
 from courses.models import Track
@@ -145,6 +146,19 @@ class Certificate(BackgroundJob):
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_reason = models.CharField(_("reason for revocation"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Issue, revocation and re-issue, with who asked and why; the job's own bookkeeping
+    # (attempts, errors, queue stamps) is not part of it.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "error",
+            "attempts",
+            "started_at",
+            "finished_at",
+            "last_enqueued_at",
+            "queue_job_id",
+            "updated_at",
+        ]
+    )
 
     # What the certificate says: issuing writes these fields, verification shows them.
     STATED_FIELDS = (

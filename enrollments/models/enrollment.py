@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .fields import optional_reference
 
@@ -57,6 +58,8 @@ class Enrollment(models.Model):
     decision_reason = models.CharField(_("reason"), max_length=300, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # Every decision on the enrolment: who approved, rejected, waitlisted or withdrew it.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     # Not columns: the trainee's dashboard (selectors.dashboard) sets them for its cards.
     lessons_total: int

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .fields import optional_reference
 
@@ -49,6 +50,9 @@ class HourEntry(models.Model):
     description = models.CharField(_("description"), max_length=300, blank=True)
     recorded_by = optional_reference(settings.AUTH_USER_MODEL, _("recorded by"))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    # Entries are only ever added: the history holds one insert per entry, with who
+    # recorded it and why.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("hour entry")

@@ -33,6 +33,7 @@ from enrollments.selectors.attendance import (
 )
 from enrollments.services.completion import enrollment_completion_evaluate
 from enrollments.services.enrollment import enrollment_admit
+from enrollments.services.history import change_history_note
 
 ONE_DECIMAL = Decimal("0.1")
 
@@ -103,19 +104,21 @@ def _ledger_credit(
     }
     if net:
         live_credit = entries.filter(hours__gt=0, corrections__isnull=True).order_by("-pk").first()
-        HourEntry.objects.create(
-            hours=-net,
-            corrects=live_credit,
-            description=_("Attendance corrected: %(status)s")
-            % {"status": attendance.get_status_display()},
-            **common,
-        )
+        description = _("Attendance corrected: %(status)s") % {
+            "status": attendance.get_status_display()
+        }
+        change_history_note(
+            record=HourEntry(hours=-net, corrects=live_credit, description=description, **common),
+            actor=recorded_by,
+            reason=description,
+        ).save()
     if hours:
-        HourEntry.objects.create(
-            hours=hours,
-            description=_("Attendance: %(status)s") % {"status": attendance.get_status_display()},
-            **common,
-        )
+        description = _("Attendance: %(status)s") % {"status": attendance.get_status_display()}
+        change_history_note(
+            record=HourEntry(hours=hours, description=description, **common),
+            actor=recorded_by,
+            reason=description,
+        ).save()
 
 
 def _session_for_update(*, session_id: int) -> ClassSession:
@@ -173,7 +176,7 @@ def attendance_set(
             attendance.minutes_attended = minutes_attended
         hours = attendance_hours_for(status=status, session=session, rule=rule)
         attendance.hours_credited = hours
-        attendance.save()
+        change_history_note(record=attendance, actor=marked_by).save()
         _ledger_credit(attendance=attendance, session=session, hours=hours, recorded_by=marked_by)
         enrollment_id = enrollment.pk
         transaction.on_commit(lambda: enrollment_completion_evaluate(enrollment_id=enrollment_id))
@@ -205,11 +208,13 @@ def session_attendance_lock(*, session: ClassSession, user: User) -> SessionAtte
         raise PermissionDenied
     with transaction.atomic():
         _session_for_update(session_id=session.pk)
-        state, _created = SessionAttendanceState.objects.get_or_create(session_id=session.pk)
+        state = SessionAttendanceState.objects.filter(
+            session_id=session.pk
+        ).first() or SessionAttendanceState(session_id=session.pk)
         if state.locked_at is None:
             state.locked_at = timezone.now()
             state.locked_by = user
-            state.save(update_fields=["locked_at", "locked_by"])
+            change_history_note(record=state, actor=user).save()
     return state
 
 
@@ -218,9 +223,15 @@ def session_attendance_unlock(*, session: ClassSession, user: User) -> SessionAt
         raise PermissionDenied
     with transaction.atomic():
         _session_for_update(session_id=session.pk)
-        state, _created = SessionAttendanceState.objects.update_or_create(
-            session_id=session.pk, defaults={"locked_at": None, "locked_by": None}
-        )
+        state = SessionAttendanceState.objects.filter(
+            session_id=session.pk
+        ).first() or SessionAttendanceState(session_id=session.pk)
+        if state.locked_at is not None:
+            state.locked_at = None
+            state.locked_by = None
+            change_history_note(record=state, actor=user).save(
+                update_fields=["locked_at", "locked_by"]
+            )
     return state
 
 

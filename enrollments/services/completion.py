@@ -4,10 +4,12 @@ certificate."""
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from courses.models import ClassSession, LessonPage
 from enrollments.models import Attendance, Enrollment, HourEntry, LessonProgress
 from enrollments.services.certificates.issuing import certificate_request
+from enrollments.services.history import change_history_note
 
 
 def enrollment_completion_rule_met(*, enrollment: Enrollment) -> bool:
@@ -55,6 +57,8 @@ def enrollment_completion_evaluate(*, enrollment_id: int) -> bool:
             return False
         enrollment.status = Enrollment.Status.COMPLETED
         enrollment.completed_at = timezone.now()
-        enrollment.save(update_fields=["status", "completed_at", "updated_at"])
+        change_history_note(
+            record=enrollment, actor=None, reason=_("The course's completion rule is met.")
+        ).save(update_fields=["status", "completed_at", "updated_at"])
         certificate_request(enrollment_id=enrollment_id)
     return True

@@ -22,6 +22,7 @@ from courses.models import CoursePage
 from enrollments.models import Enrollment
 from enrollments.selectors.access import course_is_managed_by
 from enrollments.selectors.enrollment import course_has_free_seat
+from enrollments.services.history import change_history_note
 
 Status = Enrollment.Status
 # Applications still waiting for a decision; admitting one keeps how it came in.
@@ -103,7 +104,7 @@ def enrollment_enrol(
                 decided_at=now if by_staff else None,
                 decided_by=actor if by_staff else None,
             )
-            enrollment.save()
+            change_history_note(record=enrollment, actor=actor if by_staff else user).save()
     except IntegrityError as error:
         # A concurrent request created the row between our read and our write.
         raise _duplicate() from error
@@ -144,12 +145,15 @@ def enrollment_admit(
         if enrollment.status not in OPEN_APPLICATIONS:
             enrollment.source = source
         _place(enrollment, status=Status.ACTIVE, now=now, decided_at=now, decided_by=actor)
-        enrollment.save()
+        change_history_note(record=enrollment, actor=actor).save()
     return enrollment
 
 
-def _fill_free_seats(*, course: CoursePage) -> list[Enrollment]:
-    """Move the waiting list up while there are free places; the course row is locked."""
+def _fill_free_seats(*, course: CoursePage, actor: User | None) -> list[Enrollment]:
+    """Move the waiting list up while there are free places; the course row is locked.
+
+    ``actor`` freed the place; the history says so, with the reason.
+    """
     promoted = []
     while course_has_free_seat(course=course):
         nxt = (
@@ -162,7 +166,9 @@ def _fill_free_seats(*, course: CoursePage) -> list[Enrollment]:
             break
         nxt.status = _admitted_status(course=course, approved=False)
         nxt.waitlisted_at = None
-        nxt.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        change_history_note(
+            record=nxt, actor=actor, reason=_("Moved up from the waiting list: a place came free.")
+        ).save(update_fields=["status", "waitlisted_at", "updated_at"])
         promoted.append(nxt)
     return promoted
 
@@ -184,8 +190,10 @@ def enrollment_withdraw(
         enrollment.status = Status.WITHDRAWN
         enrollment.withdrawn_at = now
         enrollment.waitlisted_at = None
-        enrollment.save(update_fields=["status", "withdrawn_at", "waitlisted_at", "updated_at"])
-        _fill_free_seats(course=course)
+        change_history_note(record=enrollment, actor=user).save(
+            update_fields=["status", "withdrawn_at", "waitlisted_at", "updated_at"]
+        )
+        _fill_free_seats(course=course, actor=user)
     return enrollment
 
 
@@ -240,7 +248,7 @@ def enrollment_reject(
         enrollment.decided_by = actor
         enrollment.decision_reason = reason.strip()
         enrollment.waitlisted_at = None
-        enrollment.save(
+        change_history_note(record=enrollment, actor=actor, reason=reason.strip()).save(
             update_fields=[
                 "status",
                 "decided_at",
@@ -250,7 +258,7 @@ def enrollment_reject(
                 "updated_at",
             ]
         )
-        _fill_free_seats(course=course)
+        _fill_free_seats(course=course, actor=actor)
     return enrollment
 
 

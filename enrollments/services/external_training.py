@@ -13,6 +13,7 @@ from academy.errors import RuleViolation
 from academy.models import User
 from academy.roles import is_administrator
 from enrollments.models import ExternalTraining, HourEntry
+from enrollments.services.history import change_history_note
 
 PROOF_MAX_BYTES = 5 * 1024 * 1024
 # Leading bytes of the accepted proof formats, and the extension each must carry.
@@ -90,7 +91,7 @@ def external_training_approve(
         training.decided_at = now
         training.decided_by = actor
         training.save(update_fields=["status", "decided_at", "decided_by"])
-        return HourEntry.objects.create(
+        entry = HourEntry(
             user_id=training.user_id,
             source=HourEntry.Source.EXTERNAL_TRAINING,
             hours=training.hours,
@@ -99,6 +100,8 @@ def external_training_approve(
             description=f"{training.title} · {training.provider}"[:300],
             recorded_by=actor,
         )
+        change_history_note(record=entry, actor=actor).save()
+        return entry
 
 
 def external_training_reject(

@@ -12,6 +12,7 @@ from academy.models import User
 from academy.roles import is_administrator
 from enrollments.models import Enrollment, HourEntry
 from enrollments.services.completion import enrollment_completion_evaluate
+from enrollments.services.history import change_history_note
 
 
 def hour_entry_adjust(
@@ -34,7 +35,7 @@ def hour_entry_adjust(
         raise RuleViolation(_("Say why the hours are adjusted."), code="reason_required")
     if enrollment is not None and enrollment.user_id != user.pk:
         raise RuleViolation(_("That enrolment belongs to someone else."), code="other_trainee")
-    entry = HourEntry.objects.create(
+    entry = HourEntry(
         user=user,
         source=HourEntry.Source.ADJUSTMENT,
         hours=hours,
@@ -44,6 +45,7 @@ def hour_entry_adjust(
         description=description.strip()[:300],
         recorded_by=actor,
     )
+    change_history_note(record=entry, actor=actor, reason=description.strip()).save()
     if enrollment is not None:
         enrollment_completion_evaluate(enrollment_id=enrollment.pk)
     return entry
@@ -63,7 +65,7 @@ def hour_entry_correct(*, entry_id: int, actor: User, reason: str) -> HourEntry:
         )
     try:
         with transaction.atomic():
-            return HourEntry.objects.create(
+            correction = HourEntry(
                 user_id=original.user_id,
                 source=original.source,
                 hours=-original.hours,
@@ -77,6 +79,8 @@ def hour_entry_correct(*, entry_id: int, actor: User, reason: str) -> HourEntry:
                 description=reason.strip()[:300],
                 recorded_by=actor,
             )
+            change_history_note(record=correction, actor=actor, reason=reason.strip()).save()
+            return correction
     except IntegrityError as error:
         raise RuleViolation(
             _("This entry has already been corrected."), code="already_corrected"

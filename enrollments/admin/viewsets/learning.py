@@ -64,6 +64,9 @@ class EnrollmentInspectView(InspectView):
             context["ledger_url"] = reverse(
                 "enrollments_admin:trainee_ledger", args=[enrollment.user_id]
             )
+            context["history_url"] = reverse(
+                "enrollments_admin:trainee_history", args=[enrollment.user_id]
+            )
         return context
 
 

@@ -8,6 +8,7 @@ from academy.errors import RuleViolation
 from academy.models import User
 from enrollments.models import Certificate, CertificateEvent
 from enrollments.services.certificates.issuing import certificate_enqueue_issue
+from enrollments.services.history import change_history_note
 
 
 def certificate_revoke(*, certificate_id: int, actor: User, reason: str) -> Certificate:
@@ -26,7 +27,7 @@ def certificate_revoke(*, certificate_id: int, actor: User, reason: str) -> Cert
         certificate.revoked_reason = reason[:300]
         # A queued re-issue would issue the certificate again: nothing is left to draw.
         certificate.job_status = Certificate.JobStatus.DONE
-        certificate.save(
+        change_history_note(record=certificate, actor=actor, reason=reason).save(
             update_fields=["status", "revoked_at", "revoked_reason", "job_status", "updated_at"]
         )
         CertificateEvent.objects.create(
@@ -43,7 +44,7 @@ def certificate_reissue(*, certificate_id: int, actor: User, note: str = "") -> 
             raise RuleViolation(
                 _("This certificate has not been issued yet."), code="certificate_never_issued"
             )
-        certificate.mark_pending()
+        change_history_note(record=certificate, actor=actor, reason=note.strip()).mark_pending()
         CertificateEvent.objects.create(
             certificate=certificate,
             kind=CertificateEvent.Kind.REISSUE_REQUESTED,
