@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0004_remove_classsession_attendance_locked_at'),
-        ('enrollments', '0015_statistics_rollup'),
+        ('enrollments', '0016_statistics_by_profile'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
