@@ -10,10 +10,10 @@ choose. Every row is checked first; nothing is written while any row is bad or a
 name is unchosen, unless the administrator asks for the good rows only.
 
 The summed minutes become a status by the attendance rules: from
-``import_present_percent`` of the session's length present (late when the first join
-came more than ``grace_minutes`` after the start), from ``import_partial_percent``
-left early (late when the trainee joined late and stayed to the end), below that
-absent.
+``import_present_minutes``, or where that is empty ``import_present_percent`` of the
+session's length, present (late when the first join came more than ``grace_minutes``
+after the start); from ``import_partial_minutes`` or ``import_partial_percent`` left
+early (late when the trainee joined late and stayed to the end); below that absent.
 """
 
 import re
@@ -201,6 +201,12 @@ def _phone_key(text: str) -> str:
     return digits
 
 
+def _mask_fits(mask: str, phone: str) -> bool:
+    """Whether a phone shown as ``138****1234`` can be ``phone``."""
+    phone = _phone_key(phone)
+    return len(mask) == len(phone) and all(m in ("*", p) for m, p in zip(mask, phone, strict=True))
+
+
 def attendance_import_status(
     *,
     minutes: int,
@@ -210,12 +216,18 @@ def attendance_import_status(
     last_leave: datetime | None = None,
 ) -> str:
     length = max(int((session.ends_at - session.starts_at).total_seconds() // 60), 1)
+
+    def reached(fixed_minutes: int | None, percent: int) -> bool:
+        if fixed_minutes is not None:
+            return minutes >= fixed_minutes
+        return minutes * 100 >= percent * length
+
     grace = timedelta(minutes=rule.grace_minutes)
     joined_late = first_join is not None and first_join > session.starts_at + grace
     stayed = last_leave is None or last_leave >= session.ends_at - grace
-    if minutes * 100 >= rule.import_present_percent * length:
+    if reached(rule.import_present_minutes, rule.import_present_percent):
         return Attendance.Status.LATE if joined_late else Attendance.Status.PRESENT
-    if minutes * 100 >= rule.import_partial_percent * length:
+    if reached(rule.import_partial_minutes, rule.import_partial_percent):
         return Attendance.Status.LATE if joined_late and stayed else Attendance.Status.LEFT_EARLY
     return Attendance.Status.ABSENT
 
@@ -330,7 +342,19 @@ def attendance_import_check(
                 problems.append(_("The row has no duration."))
         phone, name = _phone_key(cell("phone")), cell("name")
         enrollment = None
-        if phone:
+        if "*" in phone:
+            fitting = [e for e in by_name.get(name, []) if _mask_fits(phone, e.user.phone)]
+            if not fitting:
+                problems.append(
+                    _(
+                        "No trainee enrolled in this course is called “%(name)s” "
+                        "with a phone like %(phone)s."
+                    )
+                    % {"name": name, "phone": phone}
+                )
+            elif len(fitting) == 1:
+                enrollment = fitting[0]
+        elif phone:
             enrollment = by_phone.get(phone)
             if enrollment is None:
                 problems.append(_("No trainee enrolled in this course has the phone %s.") % phone)

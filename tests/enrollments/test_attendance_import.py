@@ -7,10 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Site
 
 from academy.errors import RuleViolation
 from courses.models import ClassSession
-from enrollments.models import Attendance, HourEntry
+from enrollments.models import Attendance, AttendanceRule, HourEntry
 from enrollments.services.attendance_import import (
     attendance_duration_seconds,
     attendance_import,
@@ -335,4 +336,45 @@ def test_import_page_reports_an_unreadable_file_in_english(client, online, admin
     )
     assert response.status_code == 200
     assert response.context["form"].errors["file"] == ["The XLSX file could not be read."]
+    assert not Attendance.objects.exists()
+
+
+def test_the_rule_can_set_minutes_instead_of_shares(meeting, admin_user):
+    session, _people = meeting
+    rule = AttendanceRule.for_site(Site.objects.get(is_default_site=True))
+    rule.import_present_minutes = 60
+    rule.import_partial_minutes = 30
+    rule.save()
+    data = "姓名,手机号,参会时长\n,13700000001,60分钟\n,13700000002,00:30:00\n,13700000003,29\n"
+
+    result = run(session, data.encode(), admin_user)
+
+    assert result.written == 3
+    statuses = {phone: mark.status for phone, mark in marks().items()}
+    assert statuses == {
+        "13700000001": S.PRESENT,
+        "13700000002": S.LEFT_EARLY,
+        "13700000003": S.ABSENT,
+    }
+
+
+def test_masked_phones_are_matched_by_name_and_the_digits_shown(meeting, admin_user):
+    session, _people = meeting
+    data = (
+        "用户昵称,手机号,参会时长\n"
+        "陈静,137****0005,01:50:00\n"
+        "张三,137****0001,01:50:00\n"
+        "李四,137****9999,01:50:00\n"
+        "陈静,137****000*,00:10:00\n"
+    )
+
+    result = run(session, data.encode(), admin_user)
+
+    assert [line for line, _reason in result.errors] == [4]
+    assert "137****9999" in result.errors[0][1]
+    assert [(a.name, a.lines) for a in result.ambiguous] == [("陈静", [5])]
+    assert {r.enrollment.user.phone: r.minutes for r in result.rows} == {
+        "13700000005": 110,
+        "13700000001": 110,
+    }
     assert not Attendance.objects.exists()

@@ -14,7 +14,7 @@ from tests.courses import factories as tree
 from tests.migrations import latest, migrate
 
 BEFORE = [("enrollments", "0015_statistics_rollup")]
-AFTER = [("enrollments", "0016_live_online_hours")]
+AFTER = [("enrollments", "0016_live_online_hours_import_minutes")]
 CLASSROOM = "classroom_session"
 LIVE = "live_online_session"
 

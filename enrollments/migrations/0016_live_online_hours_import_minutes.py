@@ -1,4 +1,4 @@
-"""Hours from live online sessions become online hours.
+"""Hours from live online sessions become online hours; imports may count minutes.
 
 Each live credit booked as classroom hours for a live online session is cancelled by
 an appended reversal pointing at it, and the same hours are appended again as live
@@ -81,6 +81,32 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name="attendancerule",
+            name="import_partial_minutes",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text=(
+                    "When set, below this many minutes the trainee is absent, instead of the "
+                    "share above."
+                ),
+                null=True,
+                verbose_name="imported: left early from (minutes)",
+            ),
+        ),
+        migrations.AddField(
+            model_name="attendancerule",
+            name="import_present_minutes",
+            field=models.PositiveIntegerField(
+                blank=True,
+                help_text=(
+                    "When set, this many minutes in the meeting count as present whatever the "
+                    "session's length, instead of the share above."
+                ),
+                null=True,
+                verbose_name="imported: present from (minutes)",
+            ),
+        ),
         migrations.AlterField(
             model_name="hourentry",
             name="source",
