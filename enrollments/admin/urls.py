@@ -57,6 +57,7 @@ attendance_urlpatterns = [
     path("export/jobs/<int:export_id>/download/", attendance.export_download, name="download"),
     path("hours/", attendance.hours_summary, name="hours_summary"),
     path("import/", attendance.import_attendance, name="import"),
+    path("import/<str:token>/", attendance.import_preview, name="import_preview"),
 ]
 
 job_urlpatterns = [

@@ -108,11 +108,9 @@ class AttendanceImportForm(forms.Form):
         .order_by("-starts_at"),
     )
     file = forms.FileField(
-        label=_("Participant list (CSV)"),
-        help_text=_("Columns: name or phone, and minutes attended. At most 2 MB."),
-    )
-    only_good_rows = forms.BooleanField(
-        label=_("Import only the good rows"),
-        required=False,
-        help_text=_("Leave unticked to write nothing while any row has an error."),
+        label=_("Participant list (XLSX or CSV)"),
+        help_text=_(
+            "A Tencent Meeting or DingTalk attendance export, or a list with a name or phone "
+            "column and a minutes column. At most 2 MB."
+        ),
     )

@@ -123,6 +123,23 @@ class AttendanceRule(BaseSiteSetting):
         validators=[MaxValueValidator(100)],
         help_text=_("Below this share of the session's length the trainee is absent."),
     )
+    import_present_minutes = models.PositiveIntegerField(
+        _("imported: present from (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When set, this many minutes in the meeting count as present whatever the "
+            "session's length, instead of the share above."
+        ),
+    )
+    import_partial_minutes = models.PositiveIntegerField(
+        _("imported: left early from (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When set, below this many minutes the trainee is absent, instead of the share above."
+        ),
+    )
 
     class Meta:
         verbose_name = _("attendance rules")

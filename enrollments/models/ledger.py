@@ -29,8 +29,12 @@ class HourEntry(models.Model):
     class Source(models.TextChoices):
         ONLINE_LESSON = "online_lesson", _("Online lesson")
         CLASSROOM_SESSION = "classroom_session", _("Classroom session")
+        LIVE_ONLINE_SESSION = "live_online_session", _("Live online session")
         EXTERNAL_TRAINING = "external_training", _("External training")
         ADJUSTMENT = "adjustment", _("Adjustment")
+
+    # Sources the continuing-education policy's online cap counts.
+    ONLINE_SOURCES = (Source.ONLINE_LESSON, Source.LIVE_ONLINE_SESSION)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

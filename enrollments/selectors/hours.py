@@ -118,7 +118,7 @@ def hours_summary(
     }
     if cycle:
         in_cycle = Q(date__gte=cycle[0], date__lte=cycle[1])
-        online = Q(source=HourEntry.Source.ONLINE_LESSON)
+        online = Q(source__in=HourEntry.ONLINE_SOURCES)
         aggregates["cycle_online"] = _sum(in_cycle & online)
         aggregates["cycle_other"] = _sum(in_cycle & ~online)
     totals = HourEntry.objects.filter(user=user).aggregate(**aggregates)
@@ -151,10 +151,10 @@ def external_training_list_for_user(*, user: User) -> QuerySet[ExternalTraining]
     return ExternalTraining.objects.filter(user=user).order_by("-submitted_at", "-pk")
 
 
-def _source_sum(source: str) -> Sum:
+def _source_sum(*sources: str) -> Sum:
     return Sum(
         Case(
-            When(hour_entries__source=source, then=F("hour_entries__hours")),
+            When(hour_entries__source__in=sources, then=F("hour_entries__hours")),
             default=Value(0),
             output_field=DecimalField(max_digits=8, decimal_places=1),
         )
@@ -172,7 +172,7 @@ def hours_summary_rows(
     return (
         users.values("pk", "full_name", "phone", "trainee_profile__organization__name")
         .annotate(
-            online=_source_sum(HourEntry.Source.ONLINE_LESSON),
+            online=_source_sum(*HourEntry.ONLINE_SOURCES),
             classroom=_source_sum(HourEntry.Source.CLASSROOM_SESSION),
             external=_source_sum(HourEntry.Source.EXTERNAL_TRAINING),
             adjustment=_source_sum(HourEntry.Source.ADJUSTMENT),

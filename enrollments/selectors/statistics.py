@@ -466,7 +466,7 @@ def _hour_figures(within: Q | None = None) -> dict:
         return Coalesce(Sum("hours", filter=condition), ZERO)
 
     return {
-        "hours_online": source(HourEntry.Source.ONLINE_LESSON),
+        "hours_online": source(*HourEntry.ONLINE_SOURCES),
         "hours_classroom": source(HourEntry.Source.CLASSROOM_SESSION),
         "hours_other": source(HourEntry.Source.EXTERNAL_TRAINING, HourEntry.Source.ADJUSTMENT),
     }

@@ -78,6 +78,13 @@ def attendance_hours_for(*, status: str, session: ClassSession, rule: Attendance
     return (hours * Decimal(share)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
+def session_hour_source(*, session: ClassSession) -> str:
+    """The ledger kind a session's hours are booked as: live online sessions are online."""
+    if session.kind == ClassSession.Kind.LIVE_ONLINE:
+        return HourEntry.Source.LIVE_ONLINE_SESSION
+    return HourEntry.Source.CLASSROOM_SESSION
+
+
 def _ledger_credit(
     *, attendance: Attendance, session: ClassSession, hours: Decimal, recorded_by: User | None
 ) -> None:
@@ -87,15 +94,14 @@ def _ledger_credit(
     credit is appended; nothing is written when the net is already right.
     """
     enrollment = attendance.enrollment
-    entries = HourEntry.objects.filter(
-        enrollment=enrollment, session=session, source=HourEntry.Source.CLASSROOM_SESSION
-    )
+    source = session_hour_source(session=session)
+    entries = HourEntry.objects.filter(enrollment=enrollment, session=session, source=source)
     net = entries.aggregate(total=Sum("hours"))["total"] or Decimal("0")
     if net == hours:
         return
     common = {
         "user_id": enrollment.user_id,
-        "source": HourEntry.Source.CLASSROOM_SESSION,
+        "source": source,
         "course_id": session.course_id,
         "enrollment": enrollment,
         "session": session,

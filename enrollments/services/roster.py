@@ -9,7 +9,6 @@ transaction.
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from academy.errors import RuleViolation
 from academy.models import Organization, TraineeProfile, User, phone_validator
 from academy.services import trainee_account_create, trainee_account_username
 from courses.models import CoursePage
+from enrollments.documents.reading import xlsx_rows_read
 from enrollments.models import Enrollment
 from enrollments.services.enrollment import enrollment_enrol
 
@@ -100,7 +100,7 @@ def roster_read(*, upload: UploadedFile) -> RosterSheet:
     upload.seek(0)
     content = upload.read()
     if name.endswith(".xlsx") and content.startswith(b"PK\x03\x04"):
-        raw_rows = _read_xlsx(content)
+        raw_rows = xlsx_rows_read(content=content, max_rows=ROSTER_MAX_ROWS + 2)
     elif name.endswith(".csv") and b"\x00" not in content[:1024]:
         try:
             text = content.decode("utf-8-sig")
@@ -125,20 +125,6 @@ def roster_read(*, upload: UploadedFile) -> RosterSheet:
             code="too_many_rows",
         )
     return RosterSheet(headers=headers, rows=rows)
-
-
-def _read_xlsx(content: bytes) -> list[list]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise RuleViolation(_("The XLSX file could not be read."), code="unreadable") from error
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True, max_row=ROSTER_MAX_ROWS + 2)]
-    finally:
-        workbook.close()
 
 
 def _column_positions(headers: list[str]) -> dict[str, int]:

@@ -72,7 +72,7 @@ def _sources(now) -> list[tuple[QuerySet, tuple[str, ...]]]:
         HourEntry.objects.annotate(uid=F("user_id"), month=_month("date"))
         .values("uid", "month")
         .annotate(
-            hours_online=hours(HourEntry.Source.ONLINE_LESSON),
+            hours_online=hours(*HourEntry.ONLINE_SOURCES),
             hours_classroom=hours(HourEntry.Source.CLASSROOM_SESSION),
             hours_other=hours(HourEntry.Source.EXTERNAL_TRAINING, HourEntry.Source.ADJUSTMENT),
         )

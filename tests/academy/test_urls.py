@@ -89,6 +89,7 @@ ADMIN_URLS = [
     ("attendance_admin:download", {"export_id": 9}, "/admin/attendance/export/jobs/9/download/"),
     ("attendance_admin:hours_summary", {}, "/admin/attendance/hours/"),
     ("attendance_admin:import", {}, "/admin/attendance/import/"),
+    ("attendance_admin:import_preview", {"token": "ab12"}, "/admin/attendance/import/ab12/"),
     ("django_rq:home", {}, "/django-rq/"),
 ]
 

@@ -15,7 +15,7 @@ from academy.errors import RuleViolation
 from courses.models import ClassSession
 from enrollments.models import Attendance, AttendanceRule, CheckinCodeAttempt, HourEntry
 from enrollments.services.attendance import attendance_roll_call_mark, walk_in_enroll
-from enrollments.services.attendance_import import attendance_import
+from enrollments.services.attendance_import import attendance_import, attendance_sheet_read
 from enrollments.services.checkin import (
     checkin_by_code_record,
     checkin_code,
@@ -167,7 +167,10 @@ def test_import_refuses_a_session_that_starts_tomorrow(client, tomorrow, admin_u
     live_online(session)
 
     refusal = refused(
-        attendance_import, session=session, data=PARTICIPANTS.encode(), user=admin_user
+        attendance_import,
+        session=session,
+        sheet=attendance_sheet_read(data=PARTICIPANTS.encode()),
+        user=admin_user,
     )
     assert refusal.code == "not_open_yet"
 
@@ -211,7 +214,9 @@ def test_import_inside_the_window(soon, admin_user):
     session, enrollment = soon
     live_online(session)
 
-    result = attendance_import(session=session, data=PARTICIPANTS.encode(), user=admin_user)
+    result = attendance_import(
+        session=session, sheet=attendance_sheet_read(data=PARTICIPANTS.encode()), user=admin_user
+    )
 
     assert result.written == 1
     assert Attendance.objects.get(enrollment=enrollment).method == Attendance.Method.IMPORT

@@ -255,6 +255,7 @@ def test_exports_need_the_administrator_role(client, trainer_user, records):
         reverse("attendance_admin:jobs"),
         reverse("attendance_admin:hours_summary") + "?date_from=2026-01-01&date_to=2026-12-31",
         reverse("attendance_admin:import"),
+        reverse("attendance_admin:import_preview", args=["ab12"]),
         reverse("attendance_admin:sessions"),
     ]
     # Wagtail sends a trainer it refuses back to the dashboard, and someone who may not

@@ -2,6 +2,7 @@
 summary and the import of live-online participant lists."""
 
 import tempfile
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -28,7 +29,12 @@ from enrollments.forms.attendance import (
 from enrollments.models import AttendanceExport
 from enrollments.selectors.attendance import attendance_export_rows, session_list_for_admin
 from enrollments.services.attendance import session_attendance_lock, session_attendance_unlock
-from enrollments.services.attendance_import import attendance_import
+from enrollments.services.attendance_import import (
+    attendance_import,
+    attendance_import_check,
+    attendance_import_session_check,
+    attendance_sheet_read,
+)
 from enrollments.services.exports import (
     attendance_export_file_write,
     attendance_export_needs_job,
@@ -153,32 +159,85 @@ def hours_summary(request):
     return _render(request, "hours_summary.html", _("Hours summary"), {"form": form})
 
 
+IMPORT_SESSION_PREFIX = "attendance-import-"
+
+
 @administrator_required
 def import_attendance(request):
-    result = None
+    """Read the upload and keep its rows for the preview; a file or session that cannot
+    be imported is refused here."""
+    form = AttendanceImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        session = form.cleaned_data["session"]
+        try:
+            attendance_import_session_check(session=session)
+            sheet = attendance_sheet_read(data=form.cleaned_data["file"].read())
+        except RuleViolation as error:
+            form.add_error("session" if error.code in SESSION_REFUSALS else "file", error)
+        else:
+            token = uuid.uuid4().hex
+            request.session[IMPORT_SESSION_PREFIX + token] = {
+                "session_id": session.pk,
+                "user_id": request.user.pk,
+                "sheet": sheet,
+            }
+            return redirect("attendance_admin:import_preview", token)
+    return _render(request, "import.html", _("Import attendance"), {"form": form})
+
+
+def _import_choices(request, result) -> dict[str, int]:
+    """The trainee picked for each shared name, from the preview's ``pick-<n>`` fields."""
+    choices = {}
+    for index, shared in enumerate(result.ambiguous):
+        picked = request.POST.get(f"pick-{index}", "")
+        if picked.isdigit():
+            choices[shared.name] = int(picked)
+    return choices
+
+
+@administrator_required
+def import_preview(request, token: str):
+    key = IMPORT_SESSION_PREFIX + token
+    stored = request.session.get(key)
+    if not stored or stored["user_id"] != request.user.pk:
+        messages.error(request, _("That upload has expired; upload the list again."))
+        return redirect("attendance_admin:import")
+    session = get_object_or_404(
+        ClassSession.objects.select_related("course"), pk=stored["session_id"]
+    )
+    sheet = stored["sheet"]
+    try:
+        result = checked = attendance_import_check(session=session, sheet=sheet)
+        picked = _import_choices(request, checked) if request.method == "POST" else {}
+        if request.method == "POST":
+            result = attendance_import(
+                session=session,
+                sheet=sheet,
+                user=request.user,
+                choices=picked,
+                only_good_rows=request.POST.get("mode") == "good_rows",
+            )
+    except RuleViolation as error:
+        messages.error(request, error.text)
+        return redirect("attendance_admin:import")
+    if result.written:
+        del request.session[key]
+        messages.success(
+            request, _("%(count)d attendance records imported.") % {"count": result.written}
+        )
+        return redirect("attendance_admin:import")
     if request.method == "POST":
-        form = AttendanceImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            session = form.cleaned_data["session"]
-            try:
-                result = attendance_import(
-                    session=session,
-                    data=form.cleaned_data["file"].read(),
-                    user=request.user,
-                    only_good_rows=form.cleaned_data["only_good_rows"],
-                )
-            except RuleViolation as error:
-                form.add_error("session" if error.code in SESSION_REFUSALS else "file", error)
-            else:
-                if result.written:
-                    messages.success(
-                        request,
-                        _("%(count)d attendance records imported.") % {"count": result.written},
-                    )
-                elif result.errors:
-                    messages.error(
-                        request, _("Nothing was imported: correct the rows below and try again.")
-                    )
-    else:
-        form = AttendanceImportForm()
-    return _render(request, "import.html", _("Import attendance"), {"form": form, "result": result})
+        messages.error(
+            request,
+            _("Nothing was imported: choose a trainee for every shared name or correct the file."),
+        )
+    shared = [
+        {"index": index, "item": item, "picked": picked.get(item.name)}
+        for index, item in enumerate(checked.ambiguous)
+    ]
+    return _render(
+        request,
+        "import_preview.html",
+        _("Import attendance: %(session)s") % {"session": session},
+        {"session": session, "result": checked, "shared": shared},
+    )
