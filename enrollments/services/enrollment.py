@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from academy.errors import RuleViolation
 from academy.models import User
 from courses.models import CoursePage
-from enrollments.models import Enrollment
+from enrollments.models import Enrollment, NotificationKind
 from enrollments.selectors.access import course_is_managed_by
 from enrollments.selectors.enrollment import course_has_free_seat
+from enrollments.services.notifications.events import enrollment_decision_notify
 
 Status = Enrollment.Status
 # Applications still waiting for a decision; admitting one keeps how it came in.
@@ -149,7 +150,8 @@ def enrollment_admit(
 
 
 def _fill_free_seats(*, course: CoursePage) -> list[Enrollment]:
-    """Move the waiting list up while there are free places; the course row is locked."""
+    """Move the waiting list up while there are free places, telling each trainee who moved
+    up; the course row is locked."""
     promoted = []
     while course_has_free_seat(course=course):
         nxt = (
@@ -163,6 +165,7 @@ def _fill_free_seats(*, course: CoursePage) -> list[Enrollment]:
         nxt.status = _admitted_status(course=course, approved=False)
         nxt.waitlisted_at = None
         nxt.save(update_fields=["status", "waitlisted_at", "updated_at"])
+        enrollment_decision_notify(enrollment=nxt, kind=NotificationKind.WAITLIST_PROMOTED)
         promoted.append(nxt)
     return promoted
 
@@ -216,9 +219,11 @@ def enrollment_approve(
         course, enrollment = _decide(
             enrollment_id=enrollment_id, actor=actor, allowed_from=(Status.PENDING,)
         )
-        return enrollment_admit(
+        enrollment = enrollment_admit(
             user=enrollment.user, course=course, source=enrollment.source, actor=actor, now=now
         )
+        enrollment_decision_notify(enrollment=enrollment, kind=NotificationKind.ENROLLMENT_APPROVED)
+    return enrollment
 
 
 def enrollment_reject(
@@ -250,6 +255,7 @@ def enrollment_reject(
                 "updated_at",
             ]
         )
+        enrollment_decision_notify(enrollment=enrollment, kind=NotificationKind.ENROLLMENT_REJECTED)
         _fill_free_seats(course=course)
     return enrollment
 
@@ -266,7 +272,7 @@ def enrollment_admit_from_waitlist(
         course, enrollment = _decide(
             enrollment_id=enrollment_id, actor=actor, allowed_from=(Status.WAITLISTED,)
         )
-        return enrollment_admit(
+        enrollment = enrollment_admit(
             user=enrollment.user,
             course=course,
             source=enrollment.source,
@@ -274,3 +280,5 @@ def enrollment_admit_from_waitlist(
             ignore_capacity=False,
             now=now,
         )
+        enrollment_decision_notify(enrollment=enrollment, kind=NotificationKind.WAITLIST_PROMOTED)
+    return enrollment
