@@ -353,3 +353,17 @@ def test_ce_cycle_reminders_at_six_and_two_months_while_hours_are_short(
         (far.pk, "ce-cycle:2027-08-31:6m"),
     }
     assert len(mail.outbox) == 3
+
+
+def test_the_scheduler_runs_both_reminders_at_their_intervals(settings):
+    from django_rq.cron import DjangoCronScheduler
+
+    from enrollments.tasks import ce_cycle_reminders_task, session_reminders_task
+
+    scheduler = DjangoCronScheduler()
+    scheduler.load_config_from_file("enrollments.cron")
+    jobs = {job.name: job for job in scheduler.get_jobs()}
+    assert jobs["session_reminders"].func is session_reminders_task.func
+    assert jobs["session_reminders"].interval == settings.SESSION_REMINDER_INTERVAL_SECONDS
+    assert jobs["ce_cycle_reminders"].func is ce_cycle_reminders_task.func
+    assert jobs["ce_cycle_reminders"].interval == settings.CE_CYCLE_REMINDER_INTERVAL_SECONDS
