@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from enrollments.models import (
@@ -65,11 +65,16 @@ class NotificationDeliveryIndexView(IndexView):
         return NotificationDelivery.objects.select_related("notification__recipient")
 
 
+class NotificationDeliveryInspectView(InspectView):
+    template_name = "enrollments/admin/notification_delivery_inspect.html"
+
+
 class NotificationDeliveryViewSet(ModelViewSet):
     model = NotificationDelivery
     icon = "mail"
     menu_label = _("E-mails and text messages")
     index_view_class = NotificationDeliveryIndexView
+    inspect_view_class = NotificationDeliveryInspectView
     filterset_class = NotificationDeliveryFilterSet
     inspect_view_enabled = True
     search_backend_name = None
