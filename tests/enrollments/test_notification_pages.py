@@ -41,7 +41,8 @@ def test_the_bell_shows_the_unread_count_for_one_query(client, trainee_user):
 
     page = client.get(reverse("enrollments:ledger")).content.decode()
     assert 'data-unread="1"' in page
-    assert '<span class="notification-bell__count">1</span>' in page
+    assert '<span class="notification-bell__count" aria-hidden="true">1</span>' in page
+    assert "1 条未读通知" in page
 
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("enrollments:ledger"))
