@@ -1,8 +1,36 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _session_saving(sender, instance, raw=False, **kwargs):
+    """Publishing a course page saves its sessions: tell trainees what changed."""
+    if raw or instance.pk is None:
+        return
+    from enrollments.services.notifications.events import (
+        SESSION_NOTICE_FIELDS,
+        session_changed_notify,
+    )
+
+    before = sender.objects.filter(pk=instance.pk).values(*SESSION_NOTICE_FIELDS).first()
+    if before is not None:
+        session_changed_notify(session=instance, before=before)
+
+
+def _session_deleting(sender, instance, **kwargs):
+    """A session removed from a published course is cancelled for its trainees."""
+    from enrollments.services.notifications.events import session_cancelled_notify
+
+    session_cancelled_notify(session=instance)
 
 
 class EnrollmentsConfig(AppConfig):
     name = "enrollments"
     verbose_name = _("Enrolments")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from courses.models import ClassSession
+
+        pre_save.connect(_session_saving, sender=ClassSession, dispatch_uid="session_notices")
+        pre_delete.connect(_session_deleting, sender=ClassSession, dispatch_uid="session_cancel")

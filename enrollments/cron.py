@@ -5,13 +5,20 @@ from django.conf import settings
 from rq import cron
 
 from academy.settings.env import JOBS_BACKEND
-from enrollments.tasks import job_sweep_task, statistics_rollup_task
+from enrollments.tasks import (
+    ce_cycle_reminders_task,
+    job_sweep_task,
+    session_reminders_task,
+    statistics_rollup_task,
+)
 
 # The task's function is enqueued by its import path, which names the Task itself, so
 # the worker's django-tasks job class runs it like any other enqueued task.
 PERIODIC = (
     (job_sweep_task, settings.JOB_SWEEP_INTERVAL_SECONDS, "sweep_jobs"),
     (statistics_rollup_task, settings.STATISTICS_ROLLUP_INTERVAL_SECONDS, "statistics_rollup"),
+    (session_reminders_task, settings.SESSION_REMINDER_INTERVAL_SECONDS, "session_reminders"),
+    (ce_cycle_reminders_task, settings.CE_CYCLE_REMINDER_INTERVAL_SECONDS, "ce_cycle_reminders"),
 )
 for periodic_task, interval, name in PERIODIC:
     cron.register(

@@ -20,6 +20,14 @@ from enrollments.services import recovery
 from enrollments.services.certificates import bundles, hours_records, issuing
 from enrollments.services.exports import attendance_export_run
 from enrollments.services.jobs import FailureOutcome, job_enqueue
+from enrollments.services.notifications import (
+    notification_deliver,
+    notification_delivery_record_failure,
+)
+from enrollments.services.notifications.scheduled import (
+    ce_cycle_reminders_send,
+    session_reminders_send,
+)
 from enrollments.services.statistics import statistics_rollup_refresh
 
 logger = logging.getLogger(__name__)
@@ -94,3 +102,26 @@ certificate_sweep_task = job_sweep_task
 @task(backend=JOBS_BACKEND)
 def attendance_export_run_task(export_id: int) -> None:
     attendance_export_run(export_id=export_id)
+
+
+@task(backend=JOBS_BACKEND)
+def notification_deliver_task(delivery_id: int) -> None:
+    try:
+        notification_deliver(delivery_id=delivery_id)
+    except Exception as error:
+        outcome = notification_delivery_record_failure(delivery_id=delivery_id, error=error)
+        if _retry(notification_deliver_task, outcome, delivery_id=delivery_id):
+            return
+        raise
+
+
+@task(backend=JOBS_BACKEND)
+def session_reminders_task() -> int:
+    """Remind trainees of tomorrow's sessions (run by the scheduler)."""
+    return session_reminders_send()
+
+
+@task(backend=JOBS_BACKEND)
+def ce_cycle_reminders_task() -> int:
+    """Remind trainees whose continuing-education cycle ends soon (run by the scheduler)."""
+    return ce_cycle_reminders_send()

@@ -11,11 +11,27 @@ from .admin import menus, urls
 from .admin.viewsets.attendance import attendance_record_viewset
 from .admin.viewsets.certificates import CertificateViewSetGroup
 from .admin.viewsets.learning import LearningViewSetGroup
-from .models import Attendance, Certificate, Enrollment, ExternalTraining, HourEntry
+from .admin.viewsets.notifications import NotificationViewSetGroup
+from .models import (
+    Attendance,
+    Certificate,
+    Enrollment,
+    ExternalTraining,
+    HourEntry,
+    Notification,
+    NotificationDelivery,
+)
 from .services.progress import lesson_progress_start
 
 register_permission_policy(Enrollment, ViewOnlyPolicy(Enrollment, trainers_may_view=True))
-for model in (HourEntry, ExternalTraining, Certificate, Attendance):
+for model in (
+    HourEntry,
+    ExternalTraining,
+    Certificate,
+    Attendance,
+    Notification,
+    NotificationDelivery,
+):
     register_permission_policy(model, ViewOnlyPolicy(model))
 
 
@@ -27,6 +43,11 @@ def register_learning_viewsets():
 @hooks.register("register_admin_viewset")
 def register_certificate_viewsets():
     return CertificateViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_notification_viewsets():
+    return NotificationViewSetGroup()
 
 
 @hooks.register("register_admin_viewset")

@@ -281,6 +281,10 @@ JOB_SWEEP_INTERVAL_SECONDS = env_int("JOB_SWEEP_INTERVAL_SECONDS", 60)
 STATISTICS_ROLLUP_INTERVAL_SECONDS = env_int("STATISTICS_ROLLUP_INTERVAL_SECONDS", 600)
 STATISTICS_ROLLUP_MAX_AGE_SECONDS = env_int("STATISTICS_ROLLUP_MAX_AGE_SECONDS", 900)
 JOB_SWEEP_GRACE_SECONDS = env_int("JOB_SWEEP_GRACE_SECONDS", 30)
+# Reminders of tomorrow's sessions and of continuing-education cycles running out are
+# looked for this often; each notice is sent once whatever the interval.
+SESSION_REMINDER_INTERVAL_SECONDS = env_int("SESSION_REMINDER_INTERVAL_SECONDS", 3600)
+CE_CYCLE_REMINDER_INTERVAL_SECONDS = env_int("CE_CYCLE_REMINDER_INTERVAL_SECONDS", 86400)
 # Wait before each retry of a failed certificate job (seconds), then the last value again.
 CERTIFICATE_RETRY_BACKOFF_SECONDS = [30, 120, 600, 1800]
 # Certificate look-ups by serial number and name allowed from one address (n/period).

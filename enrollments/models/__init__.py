@@ -18,6 +18,13 @@ from .exports import AttendanceExport
 from .external import ExternalTraining
 from .jobs import BackgroundJob
 from .ledger import HourEntry
+from .notifications import (
+    Notification,
+    NotificationChannel,
+    NotificationDelivery,
+    NotificationKind,
+    NotificationPreference,
+)
 from .policy import ContinuingEducationPolicy
 from .statistics import SessionFigures, StatisticsRollup, StatisticsRule, TraineeMonthFigures
 
@@ -42,6 +49,11 @@ __all__ = [
     "HourEntry",
     "HoursRecord",
     "LessonProgress",
+    "Notification",
+    "NotificationChannel",
+    "NotificationDelivery",
+    "NotificationKind",
+    "NotificationPreference",
     "SessionAttendanceState",
     "SessionFigures",
     "StatisticsRollup",

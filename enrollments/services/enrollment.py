@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 from academy.errors import RuleViolation
 from academy.models import User
 from courses.models import CoursePage
-from enrollments.models import Enrollment
+from enrollments.models import Enrollment, NotificationKind
 from enrollments.selectors.access import course_is_managed_by
 from enrollments.selectors.enrollment import course_has_free_seat
 from enrollments.services.history import change_history_note
+from enrollments.services.notifications.events import enrollment_decision_notify
 
 Status = Enrollment.Status
 # Applications still waiting for a decision; admitting one keeps how it came in.
@@ -150,7 +151,8 @@ def enrollment_admit(
 
 
 def _fill_free_seats(*, course: CoursePage, actor: User | None) -> list[Enrollment]:
-    """Move the waiting list up while there are free places; the course row is locked.
+    """Move the waiting list up while there are free places, telling each trainee who moved
+    up; the course row is locked.
 
     ``actor`` freed the place; the history says so, with the reason.
     """
@@ -169,6 +171,7 @@ def _fill_free_seats(*, course: CoursePage, actor: User | None) -> list[Enrollme
         change_history_note(
             record=nxt, actor=actor, reason=_("Moved up from the waiting list: a place came free.")
         ).save(update_fields=["status", "waitlisted_at", "updated_at"])
+        enrollment_decision_notify(enrollment=nxt, kind=NotificationKind.WAITLIST_PROMOTED)
         promoted.append(nxt)
     return promoted
 
@@ -224,9 +227,11 @@ def enrollment_approve(
         course, enrollment = _decide(
             enrollment_id=enrollment_id, actor=actor, allowed_from=(Status.PENDING,)
         )
-        return enrollment_admit(
+        enrollment = enrollment_admit(
             user=enrollment.user, course=course, source=enrollment.source, actor=actor, now=now
         )
+        enrollment_decision_notify(enrollment=enrollment, kind=NotificationKind.ENROLLMENT_APPROVED)
+    return enrollment
 
 
 def enrollment_reject(
@@ -258,6 +263,7 @@ def enrollment_reject(
                 "updated_at",
             ]
         )
+        enrollment_decision_notify(enrollment=enrollment, kind=NotificationKind.ENROLLMENT_REJECTED)
         _fill_free_seats(course=course, actor=actor)
     return enrollment
 
@@ -274,7 +280,7 @@ def enrollment_admit_from_waitlist(
         course, enrollment = _decide(
             enrollment_id=enrollment_id, actor=actor, allowed_from=(Status.WAITLISTED,)
         )
-        return enrollment_admit(
+        enrollment = enrollment_admit(
             user=enrollment.user,
             course=course,
             source=enrollment.source,
@@ -282,3 +288,5 @@ def enrollment_admit_from_waitlist(
             ignore_capacity=False,
             now=now,
         )
+        enrollment_decision_notify(enrollment=enrollment, kind=NotificationKind.WAITLIST_PROMOTED)
+    return enrollment

@@ -14,6 +14,7 @@ from academy.models import User
 from academy.roles import is_administrator
 from enrollments.models import ExternalTraining, HourEntry
 from enrollments.services.history import change_history_note
+from enrollments.services.notifications.events import external_training_reviewed_notify
 
 PROOF_MAX_BYTES = 5 * 1024 * 1024
 # Leading bytes of the accepted proof formats, and the extension each must carry.
@@ -91,6 +92,7 @@ def external_training_approve(
         training.decided_at = now
         training.decided_by = actor
         training.save(update_fields=["status", "decided_at", "decided_by"])
+        external_training_reviewed_notify(training=training)
         entry = HourEntry(
             user_id=training.user_id,
             source=HourEntry.Source.EXTERNAL_TRAINING,
@@ -117,4 +119,5 @@ def external_training_reject(
         training.decided_by = actor
         training.rejection_reason = reason.strip()[:300]
         training.save(update_fields=["status", "decided_at", "decided_by", "rejection_reason"])
+        external_training_reviewed_notify(training=training)
     return training

@@ -44,10 +44,17 @@ from enrollments.services.certificates.hours_records import HOURS_RECORD_JOB
 from enrollments.services.certificates.issuing import CERTIFICATE_JOB
 from enrollments.services.exports import EXPORT_JOB
 from enrollments.services.jobs import JobKind, job_max_attempts, job_retry_delay
+from enrollments.services.notifications import NOTIFICATION_DELIVERY_JOB
 
 logger = logging.getLogger(__name__)
 
-JOB_KINDS: tuple[JobKind, ...] = (CERTIFICATE_JOB, HOURS_RECORD_JOB, BUNDLE_JOB, EXPORT_JOB)
+JOB_KINDS: tuple[JobKind, ...] = (
+    CERTIFICATE_JOB,
+    HOURS_RECORD_JOB,
+    BUNDLE_JOB,
+    EXPORT_JOB,
+    NOTIFICATION_DELIVERY_JOB,
+)
 # A row queued before job ids were kept is given the queue's old patience.
 UNKNOWN_JOB_GRACE = timedelta(minutes=10)
 

@@ -1,12 +1,26 @@
 from django.urls import path
 
-from enrollments.views import evaluations, hours, learning
+from enrollments.views import evaluations, hours, learning, notifications
 
 app_name = "enrollments"
 
 urlpatterns = [
     path("", learning.dashboard, name="dashboard"),
     path("hours/", hours.ledger, name="ledger"),
+    path("notifications/", notifications.notifications, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/open/",
+        notifications.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read-all/", notifications.notifications_read_all, name="notifications_read"
+    ),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification_settings",
+    ),
     path("hours/external/new/", hours.external_training_new, name="external_training_new"),
     path(
         "hours/external/<int:training_id>/proof/",

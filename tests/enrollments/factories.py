@@ -19,6 +19,9 @@ from enrollments.models import (
     HourEntry,
     HoursRecord,
     LessonProgress,
+    Notification,
+    NotificationDelivery,
+    NotificationKind,
 )
 from tests.academy import factories as people
 from tests.courses import factories as tree
@@ -150,6 +153,17 @@ def job_row(model: type[BackgroundJob], **fields) -> BackgroundJob:
     """A row of the job kind ``model``, pending by default, with what its job needs."""
     if model is Certificate:
         return Certificate.objects.create(enrollment=completed_enrollment(), **fields)
+    if model is NotificationDelivery:
+        notice = Notification.objects.create(
+            recipient=people.trainee(),
+            kind=NotificationKind.SESSION_REMINDER,
+            key="session-reminder:1",
+            title="明日上课",
+            body="上午九点",
+        )
+        return NotificationDelivery.objects.create(
+            notification=notice, channel="email", address=notice.recipient.email, **fields
+        )
     administrator = people.administrator()
     if model is HoursRecord:
         return HoursRecord.objects.create(

@@ -9,6 +9,7 @@ from enrollments.models import (
     Certificate,
     CertificateBundle,
     HoursRecord,
+    NotificationDelivery,
 )
 from tests.academy import factories as people
 from tests.enrollments import factories as ef
@@ -24,6 +25,10 @@ PAGES = {
     ),
     CertificateBundle: ("bundle", lambda job: reverse("certificates_admin:bundles")),
     AttendanceExport: ("export", lambda job: reverse("attendance_admin:jobs")),
+    NotificationDelivery: (
+        "notification-delivery",
+        lambda job: reverse("sent_notification_deliveries:inspect", args=[job.pk]),
+    ),
 }
 
 

@@ -19,6 +19,7 @@ from enrollments.models import (
     CertificateEvent,
     Enrollment,
     HoursRecord,
+    NotificationDelivery,
 )
 from enrollments.services import recovery
 from tests.concurrency import run_in_threads
@@ -26,7 +27,7 @@ from tests.enrollments import factories as ef
 from tests.enrollments.queueing import needs_redis, queue, run_worker
 
 Status = BackgroundJob.JobStatus
-KINDS = [Certificate, HoursRecord, CertificateBundle, AttendanceExport]
+KINDS = [Certificate, HoursRecord, CertificateBundle, AttendanceExport, NotificationDelivery]
 by_model = {kind.model: kind for kind in recovery.JOB_KINDS}
 
 

@@ -18,6 +18,7 @@ from enrollments.services.certificates.hours_records import HOURS_RECORD_JOB
 from enrollments.services.certificates.issuing import CERTIFICATE_JOB
 from enrollments.services.exports import EXPORT_JOB
 from enrollments.services.jobs import JobKind
+from enrollments.services.notifications import NOTIFICATION_DELIVERY_JOB
 from enrollments.services.recovery import job_retry
 
 
@@ -42,6 +43,11 @@ RETRY_PAGES = {
     "bundle": RetryPage(BUNDLE_JOB, lambda user: Q(), lambda job: ("certificates_admin:bundles",)),
     "export": RetryPage(
         EXPORT_JOB, lambda user: Q(requested_by=user), lambda job: ("attendance_admin:jobs",)
+    ),
+    "notification-delivery": RetryPage(
+        NOTIFICATION_DELIVERY_JOB,
+        lambda user: Q(),
+        lambda job: ("sent_notification_deliveries:inspect", job.pk),
     ),
 }
 

@@ -1,23 +1,23 @@
 """Telling the trainee that a certificate is ready."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from enrollments.models import Certificate
+from enrollments.models import Certificate, NotificationKind
 from enrollments.selectors.certificates import absolute_url, certificate_verification_url
+from enrollments.services.notifications import notification_send
 
 
 def certificate_issued_notify(*, certificate_id: int, reissued: bool) -> None:
-    """E-mail the holder that the certificate (or its new PDF) can be downloaded."""
+    """Tell the holder, in the site and on the channels they allowed, that the certificate
+    (or its new PDF) can be downloaded; once per version of the PDF."""
     certificate = Certificate.objects.select_related("enrollment__user").get(pk=certificate_id)
     user = certificate.enrollment.user
-    if not user.email:
-        return
+    mine = reverse("certificates:mine")
     with translation.override(settings.LANGUAGE_CODE):
-        subject = (
+        title = (
             _("Your certificate for %(course)s has been re-issued")
             if reissued
             else _("Your certificate for %(course)s is ready")
@@ -31,7 +31,14 @@ def certificate_issued_notify(*, certificate_id: int, reissued: bool) -> None:
             "name": certificate.holder_name,
             "course": certificate.course_title,
             "serial": certificate.serial_number,
-            "mine": absolute_url(path=reverse("certificates:mine")),
+            "mine": absolute_url(path=mine),
             "verify": certificate_verification_url(certificate=certificate),
         }
-    send_mail(subject, body, None, [user.email])
+    notification_send(
+        recipient=user,
+        kind=NotificationKind.CERTIFICATE_ISSUED,
+        key=f"certificate:{certificate.pk}:v{certificate.version}",
+        title=title,
+        body=body,
+        link=mine,
+    )
