@@ -18,6 +18,7 @@ learning_urlpatterns = [
     ),
     path("ledger/<int:user_id>/", learning.trainee_ledger, name="trainee_ledger"),
     path("roster/", learning.roster_courses, name="roster_courses"),
+    path("roster/template.xlsx", learning.roster_template, name="roster_template"),
     path("roster/<int:course_id>/", learning.roster_upload, name="roster_upload"),
     path("roster/<int:course_id>/<str:token>/", learning.roster_preview, name="roster_preview"),
 ]
