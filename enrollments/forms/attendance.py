@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from academy.models import Organization, phone_validator
 from courses.models import ClassSession, CoursePage
 from enrollments.models import AttendanceExport
+from enrollments.selectors.attendance import RosterOrder
 
 
 def _period_check(data: dict) -> None:
@@ -116,3 +117,15 @@ class AttendanceImportForm(forms.Form):
         required=False,
         help_text=_("Leave unticked to write nothing while any row has an error."),
     )
+
+
+class SigninSheetForm(forms.Form):
+    order = forms.ChoiceField(
+        label=_("Order of names"),
+        choices=RosterOrder.choices,
+        initial=RosterOrder.PINYIN,
+        required=False,
+    )
+
+    def clean_order(self) -> str:
+        return self.cleaned_data["order"] or RosterOrder.PINYIN
