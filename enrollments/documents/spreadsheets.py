@@ -9,7 +9,12 @@ is neutralised here, the one place both writers share. CSV has no cell types, so
 such text gets a leading apostrophe, the usual convention that Excel and
 LibreOffice show as text. XLSX cells are typed: every text is written as an
 explicit string cell (never a formula), and formula-like text also gets the
-quote-prefix style, so the value is unchanged and stays text when edited.
+quote-prefix style, so the value is unchanged, shows without an apostrophe and
+stays text when edited.
+
+Every workbook sheet is written by ``xlsx_sheet_write``: each column has a
+``ColumnKind`` that gives its cell format and its width (known before the first
+row, as the rows stream); the header row is bold, frozen and filtered.
 """
 
 import csv
@@ -273,33 +278,34 @@ def attendance_headers() -> list[str]:
     ]
 
 
-K = ColumnKind
 ATTENDANCE_KINDS = [
-    K.NAME,
-    K.PHONE,
-    K.ORGANISATION,
-    K.TITLE,
-    K.TITLE,
-    K.DATE,
-    K.TIME,
-    K.TIME,
-    K.TEXT,
-    K.TEXT,
-    K.HOURS,
-    K.DATETIME,
-    K.TEXT,
+    ColumnKind.NAME,
+    ColumnKind.PHONE,
+    ColumnKind.ORGANISATION,
+    ColumnKind.TITLE,
+    ColumnKind.TITLE,
+    ColumnKind.DATE,
+    ColumnKind.TIME,
+    ColumnKind.TIME,
+    ColumnKind.TEXT,
+    ColumnKind.TEXT,
+    ColumnKind.HOURS,
+    ColumnKind.DATETIME,
+    ColumnKind.TEXT,
 ]
-HOURS_SUMMARY_KINDS = [K.NAME, K.PHONE, K.ORGANISATION] + [K.HOURS] * 5
+HOURS_SUMMARY_KINDS = [ColumnKind.NAME, ColumnKind.PHONE, ColumnKind.ORGANISATION] + [
+    ColumnKind.HOURS
+] * 5
 EVALUATION_KINDS = [
-    K.DATETIME,
-    K.TITLE,
-    K.TITLE,
-    K.DATE,
-    K.NAME,
-    K.TITLE,
-    K.TEXT,
-    K.COUNT,
-    K.LONG_TEXT,
+    ColumnKind.DATETIME,
+    ColumnKind.TITLE,
+    ColumnKind.TITLE,
+    ColumnKind.DATE,
+    ColumnKind.NAME,
+    ColumnKind.TITLE,
+    ColumnKind.TEXT,
+    ColumnKind.COUNT,
+    ColumnKind.LONG_TEXT,
 ]
 
 
