@@ -52,6 +52,7 @@ XLSX_HOURS_FORMAT = "0.0"
 XLSX_COUNT_FORMAT = "#,##0"
 XLSX_PERCENT_FORMAT = "0.0%"
 XLSX_RATING_FORMAT = "0.00"
+TEXT_FORMAT = "@"
 HEADER_FONT = Font(bold=True)
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 
@@ -208,7 +209,11 @@ def xlsx_sheet_write(
     sheet = workbook.create_sheet(title=sheet_title(title, used))
     # Widths and panes go into the sheet's head, written with the first row.
     for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.display_width
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = column.display_width
+        if column.kind == ColumnKind.PHONE:
+            # A number typed in later stays text: 13800138000, not 1.38E+10.
+            dimension.number_format = TEXT_FORMAT
     sheet.freeze_panes = "A2"
     header_cells = []
     for column in columns:

@@ -136,6 +136,8 @@ def test_the_roster_template_is_read_back_as_an_empty_roster():
     assert sheet.headers == ["姓名", "手机号码", "邮箱", "机构"]
     assert sheet.rows == []
     assert roster_check(sheet=sheet).problems == []
+    columns = load_workbook(io.BytesIO(output.getvalue())).active.column_dimensions
+    assert columns["B"].number_format == "@"
 
 
 def test_roster_template_download_needs_an_administrator(client, admin_user, trainer_user):
