@@ -24,6 +24,7 @@ learning_urlpatterns = [
         name="trainee_history_export",
     ),
     path("roster/", learning.roster_courses, name="roster_courses"),
+    path("roster/template.xlsx", learning.roster_template, name="roster_template"),
     path("roster/<int:course_id>/", learning.roster_upload, name="roster_upload"),
     path("roster/<int:course_id>/<str:token>/", learning.roster_preview, name="roster_preview"),
 ]

@@ -20,7 +20,12 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from academy.pdf_fonts import cjk_font_name
-from enrollments.documents.layout import a4_portrait_document
+from enrollments.documents.layout import (
+    TextRun,
+    UnbrokenParagraph,
+    a4_portrait_document,
+    runs_with_titles,
+)
 
 PLACEHOLDER = re.compile(r"\{(name|course|track|hours|date|serial)\}")
 SEAL_RED = colors.HexColor("#c8102e")
@@ -79,10 +84,13 @@ class CertificateContent:
 
 @dataclass(frozen=True)
 class HoursRecordLine:
+    """A course, or an external training with its ``provider``, and the hours it gave."""
+
     course_title: str
     first_date: date
     last_date: date
     hours: Decimal
+    provider: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,18 @@ def format_date(value: date, language: str) -> str:
 def fill_placeholders(text: str, values: dict[str, str]) -> str:
     """Replace {name}, {course}… without str.format, so a template cannot reach attributes."""
     return PLACEHOLDER.sub(lambda match: values[match.group(1)], text)
+
+
+def filled_runs(text: str, values: dict[str, str]) -> list[TextRun]:
+    """The text with its placeholders filled, each value (a name, a title, a date) and each
+    《title》 written in the text kept whole when the lines are broken."""
+    runs: list[TextRun] = []
+    position = 0
+    for match in PLACEHOLDER.finditer(text):
+        runs += runs_with_titles(text[position : match.start()])
+        runs.append(TextRun(values[match.group(1)], whole=True))
+        position = match.end()
+    return runs + runs_with_titles(text[position:])
 
 
 def qr_drawing(url: str, size: float) -> Drawing:
@@ -210,14 +230,7 @@ def render_certificate(content: CertificateContent, design: CertificateDesign) -
     text_width = width - 80 * mm
     y = height - 72 * mm
     for paragraph_text in re.split(r"\n\s*\n", design.body.strip()):
-        escaped = (
-            fill_placeholders(paragraph_text, values)
-            .replace("&", "&amp;")
-            .replace("<", "&lt;")
-            .replace(">", "&gt;")
-            .replace("\n", "<br/>")
-        )
-        paragraph = Paragraph(escaped, body_style)
+        paragraph = UnbrokenParagraph(filled_runs(paragraph_text, values), body_style)
         _w, paragraph_height = paragraph.wrapOn(canvas, text_width, height)
         y -= paragraph_height
         paragraph.drawOn(canvas, 40 * mm, y)
@@ -225,15 +238,17 @@ def render_certificate(content: CertificateContent, design: CertificateDesign) -
 
     detail_style = ParagraphStyle("certificate-detail", fontName=font, fontSize=11, textColor=INK)
     details = [
-        f"{labels['holder']}：{content.holder_name}",
-        f"{labels['course']}：{content.course_title}",
-        f"{labels['track']}：{content.track_name}",
-        f"{labels['hours']}：{format_hours(content.hours)}",
-        f"{labels['date']}：{format_date(content.completed_on, design.language)}",
+        (labels["holder"], content.holder_name),
+        (labels["course"], content.course_title),
+        (labels["track"], content.track_name),
+        (labels["hours"], format_hours(content.hours)),
+        (labels["date"], format_date(content.completed_on, design.language)),
     ]
     detail_y = 62 * mm
-    for line in details:
-        paragraph = Paragraph(line.replace("&", "&amp;").replace("<", "&lt;"), detail_style)
+    for label, value in details:
+        paragraph = UnbrokenParagraph(
+            [TextRun(f"{label}："), TextRun(value, whole=True)], detail_style
+        )
         paragraph.wrapOn(canvas, 120 * mm, 20 * mm)
         paragraph.drawOn(canvas, 72 * mm, detail_y)
         detail_y -= 6 * mm
@@ -285,21 +300,30 @@ def render_hours_record(content: HoursRecordContent) -> bytes:
     title = ParagraphStyle("t", fontName=font, fontSize=22, leading=30, alignment=TA_CENTER)
     text = ParagraphStyle("p", fontName=font, fontSize=11, leading=18, wordWrap="CJK")
     cell = ParagraphStyle("c", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
-    period = (
-        f"{format_date(content.period_start, 'zh-hans')} 至 "
-        f"{format_date(content.period_end, 'zh-hans')}"
-    )
-    intro = (
-        f"兹证明 {content.holder_name}"
-        + (f"（{content.qualification}）" if content.qualification else "")
-        + f" 于 {period} 在{content.academy_name}参加继续教育培训，"
-        f"累计取得 {format_hours(content.total_hours)} 学时，明细如下。"
-    )
-    rows = [[Paragraph(h, cell) for h in ("课程", "起始日期", "结束日期", "学时")]]
+    intro = [
+        TextRun("兹证明 "),
+        TextRun(content.holder_name, whole=True),
+        *([TextRun(f"（{content.qualification}）", whole=True)] if content.qualification else []),
+        TextRun(" 于 "),
+        TextRun(format_date(content.period_start, "zh-hans"), whole=True),
+        TextRun(" 至 "),
+        TextRun(format_date(content.period_end, "zh-hans"), whole=True),
+        TextRun(" 在"),
+        TextRun(content.academy_name, whole=True),
+        TextRun("参加继续教育培训，累计取得 "),
+        TextRun(format_hours(content.total_hours), whole=True),
+        TextRun(" 学时，明细如下。"),
+    ]
+    rows: list[list] = [
+        [Paragraph(h, cell) for h in ("课程或培训", "起始日期", "结束日期", "学时")]
+    ]
     for line in content.lines:
+        runs = [TextRun(line.course_title, whole=True)]
+        if line.provider:
+            runs += [TextRun("\n"), TextRun("举办单位："), TextRun(line.provider, whole=True)]
         rows.append(
             [
-                Paragraph(line.course_title.replace("&", "&amp;").replace("<", "&lt;"), cell),
+                UnbrokenParagraph(runs, cell),
                 line.first_date.isoformat(),
                 line.last_date.isoformat(),
                 format_hours(line.hours),
@@ -335,7 +359,7 @@ def render_hours_record(content: HoursRecordContent) -> bytes:
     story = [
         Paragraph("继续教育学时证明", title),
         Spacer(1, 8 * mm),
-        Paragraph(intro, text),
+        UnbrokenParagraph(intro, text),
         Spacer(1, 6 * mm),
         table,
         Spacer(1, 10 * mm),

@@ -9,14 +9,24 @@ is neutralised here, the one place both writers share. CSV has no cell types, so
 such text gets a leading apostrophe, the usual convention that Excel and
 LibreOffice show as text. XLSX cells are typed: every text is written as an
 explicit string cell (never a formula), and formula-like text also gets the
-quote-prefix style, so the value is unchanged and stays text when edited.
+quote-prefix style, so the value is unchanged, shows without an apostrophe and
+stays text when edited.
+
+Every workbook sheet is written by ``xlsx_sheet_write``: each column has a
+``ColumnKind`` that gives its cell format and its width (known before the first
+row, as the rows stream); the header row is bold, frozen and filtered.
 """
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
-from datetime import datetime
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from decimal import Decimal
+from enum import StrEnum
+from itertools import chain
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +34,8 @@ from django.utils.translation import override
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from enrollments.models import Attendance, EvaluationQuestion
 
@@ -38,6 +49,12 @@ XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 XLSX_DATE_FORMAT = "yyyy-mm-dd"
 XLSX_TIME_FORMAT = "hh:mm"
 XLSX_HOURS_FORMAT = "0.0"
+XLSX_COUNT_FORMAT = "#,##0"
+XLSX_PERCENT_FORMAT = "0.0%"
+XLSX_RATING_FORMAT = "0.00"
+TEXT_FORMAT = "@"
+HEADER_FONT = Font(bold=True)
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
 def formula_like(text: str) -> bool:
@@ -51,14 +68,201 @@ def neutralise(value):
     return value
 
 
+def text_width(text: str) -> int:
+    """Columns a text needs in a spreadsheet: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+class ColumnKind(StrEnum):
+    """The shape of a column's values: it decides the cell format and the column width."""
+
+    TEXT = "text"
+    NAME = "name"
+    PHONE = "phone"
+    ORGANISATION = "organisation"
+    TITLE = "title"
+    LONG_TEXT = "long_text"
+    DATE = "date"
+    TIME = "time"
+    DATETIME = "datetime"
+    HOURS = "hours"
+    COUNT = "count"
+    PERCENT = "percent"
+    RATING = "rating"
+
+
+# How wide each kind's values are shown (in columns of a "0"), known before any row is
+# written: an export streams its rows and never holds them all to measure them.
+KIND_WIDTHS = {
+    ColumnKind.TEXT: 16,
+    ColumnKind.NAME: 12,
+    ColumnKind.PHONE: 13,
+    ColumnKind.ORGANISATION: 44,
+    ColumnKind.TITLE: 40,
+    ColumnKind.LONG_TEXT: 50,
+    ColumnKind.DATE: 10,
+    ColumnKind.TIME: 5,
+    ColumnKind.DATETIME: 16,
+    ColumnKind.HOURS: 8,
+    ColumnKind.COUNT: 10,
+    ColumnKind.PERCENT: 7,
+    ColumnKind.RATING: 6,
+}
+NUMBER_FORMATS = {
+    ColumnKind.DATE: XLSX_DATE_FORMAT,
+    ColumnKind.TIME: XLSX_TIME_FORMAT,
+    ColumnKind.DATETIME: XLSX_DATETIME_FORMAT,
+    ColumnKind.HOURS: XLSX_HOURS_FORMAT,
+    ColumnKind.COUNT: XLSX_COUNT_FORMAT,
+    ColumnKind.PERCENT: XLSX_PERCENT_FORMAT,
+    ColumnKind.RATING: XLSX_RATING_FORMAT,
+}
+# Room for the autofilter's button and for LibreOffice's and Excel's own padding.
+WIDTH_PADDING = 4
+MAX_WIDTH = 60
+HEADER_FILL = PatternFill("solid", fgColor="E8EEEE")
+
+
+@dataclass(frozen=True)
+class SheetColumn:
+    """A column of a workbook sheet; ``width`` is the widest value when it is known."""
+
+    header: str
+    kind: ColumnKind = ColumnKind.TEXT
+    width: int | None = None
+
+    @property
+    def display_width(self) -> float:
+        content = KIND_WIDTHS[self.kind] if self.width is None else self.width
+        return min(max(text_width(self.header), content) + WIDTH_PADDING, MAX_WIDTH)
+
+
+def column_kind_of(value) -> ColumnKind:
+    """The kind a value suggests, for writers that give headers only."""
+    if isinstance(value, datetime):
+        return ColumnKind.DATETIME
+    if isinstance(value, date):
+        return ColumnKind.DATE
+    if isinstance(value, time):
+        return ColumnKind.TIME
+    if isinstance(value, Decimal | float):
+        return ColumnKind.HOURS
+    if isinstance(value, int) and not isinstance(value, bool):
+        return ColumnKind.COUNT
+    return ColumnKind.TEXT
+
+
 def _xlsx_text_cell(sheet, text: str) -> WriteOnlyCell:
-    """An explicit string cell; XML cannot carry most C0 control characters, so they go."""
+    """An explicit string cell; XML cannot carry most C0 control characters, so they go.
+    Formula-like text gets the quote-prefix style: shown as it is, with no apostrophe."""
     text = ILLEGAL_CHARACTERS_RE.sub("", text)
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
     if formula_like(text):
         cell.quotePrefix = True
     return cell
+
+
+class KindedValue(NamedTuple):
+    """A value whose kind differs from its column's (a summary row of mixed figures)."""
+
+    value: Any
+    kind: ColumnKind
+
+
+def xlsx_cell(sheet, value, kind: ColumnKind = ColumnKind.TEXT) -> WriteOnlyCell:
+    """One typed cell: text as a string cell, numbers and dates with the kind's format."""
+    if isinstance(value, KindedValue):
+        value, kind = value
+    if isinstance(value, str):
+        cell = _xlsx_text_cell(sheet, value)
+        if kind == ColumnKind.LONG_TEXT:
+            cell.alignment = WRAPPED
+        return cell
+    if value is None:
+        return WriteOnlyCell(sheet, value=None)
+    if kind not in NUMBER_FORMATS:
+        kind = column_kind_of(value)
+    cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
+    if kind in NUMBER_FORMATS:
+        cell.number_format = NUMBER_FORMATS[kind]
+    return cell
+
+
+def sheet_title(title: str, used: set[str]) -> str:
+    """A sheet name spreadsheet programs accept, unique in its workbook."""
+    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title)[:31] or "Sheet"
+    name, number = cleaned, 2
+    while name in used:
+        name = f"{cleaned[:28]} {number}"
+        number += 1
+    used.add(name)
+    return name
+
+
+def xlsx_sheet_write(
+    workbook: Workbook, *, title: str, columns: Sequence[SheetColumn], rows: Iterable[Sequence]
+) -> int:
+    """Append a formatted sheet to a write-only workbook: fitted column widths, a bold
+    frozen header row with an autofilter, typed cells. Returns the number of data rows."""
+    used = set(workbook.sheetnames)
+    sheet = workbook.create_sheet(title=sheet_title(title, used))
+    # Widths and panes go into the sheet's head, written with the first row.
+    for index, column in enumerate(columns, start=1):
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = column.display_width
+        if column.kind == ColumnKind.PHONE:
+            # A number typed in later stays text: 13800138000, not 1.38E+10.
+            dimension.number_format = TEXT_FORMAT
+    sheet.freeze_panes = "A2"
+    header_cells = []
+    for column in columns:
+        cell = _xlsx_text_cell(sheet, column.header)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    kinds = [column.kind for column in columns]
+    count = 0
+    for row in rows:
+        sheet.append(
+            [
+                xlsx_cell(sheet, value, kinds[index] if index < len(kinds) else ColumnKind.TEXT)
+                for index, value in enumerate(row)
+            ]
+        )
+        count += 1
+    # The filter comes after the rows in the file, so it can cover them all.
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{count + 1}"
+    return count
+
+
+def xlsx_write(
+    output,
+    *,
+    title: str,
+    headers: list[str],
+    rows: Iterable[list],
+    kinds: Sequence[ColumnKind] | None = None,
+) -> int:
+    """Write a one-sheet workbook to ``output``; returns the number of data rows. Without
+    ``kinds``, each column's kind is read from the first row's values."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if kinds is None:
+        kinds = [column_kind_of(value) for value in first or []]
+    columns = [
+        SheetColumn(header, kinds[index] if index < len(kinds) else ColumnKind.TEXT)
+        for index, header in enumerate(headers)
+    ]
+    workbook = Workbook(write_only=True)
+    count = xlsx_sheet_write(
+        workbook,
+        title=title,
+        columns=columns,
+        rows=rows if first is None else chain([first], rows),
+    )
+    workbook.save(output)
+    return count
 
 
 def attendance_headers() -> list[str]:
@@ -77,6 +281,37 @@ def attendance_headers() -> list[str]:
         _("Checked in"),
         _("Check-in method"),
     ]
+
+
+ATTENDANCE_KINDS = [
+    ColumnKind.NAME,
+    ColumnKind.PHONE,
+    ColumnKind.ORGANISATION,
+    ColumnKind.TITLE,
+    ColumnKind.TITLE,
+    ColumnKind.DATE,
+    ColumnKind.TIME,
+    ColumnKind.TIME,
+    ColumnKind.TEXT,
+    ColumnKind.TEXT,
+    ColumnKind.HOURS,
+    ColumnKind.DATETIME,
+    ColumnKind.TEXT,
+]
+HOURS_SUMMARY_KINDS = [ColumnKind.NAME, ColumnKind.PHONE, ColumnKind.ORGANISATION] + [
+    ColumnKind.HOURS
+] * 5
+EVALUATION_KINDS = [
+    ColumnKind.DATETIME,
+    ColumnKind.TITLE,
+    ColumnKind.TITLE,
+    ColumnKind.DATE,
+    ColumnKind.NAME,
+    ColumnKind.TITLE,
+    ColumnKind.TEXT,
+    ColumnKind.COUNT,
+    ColumnKind.LONG_TEXT,
+]
 
 
 def _attendance_typed_rows(values: Iterable[tuple]) -> Iterator[list]:
@@ -139,38 +374,6 @@ def csv_stream(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
         yield writer.writerow([_csv_text(value) for value in row]).encode()
 
 
-def _xlsx_cell(sheet, value):
-    if isinstance(value, str):
-        return _xlsx_text_cell(sheet, value)
-    cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
-    if isinstance(value, datetime):
-        cell.number_format = XLSX_DATETIME_FORMAT
-    elif hasattr(value, "isoformat") and not isinstance(value, datetime):
-        cell.number_format = XLSX_DATE_FORMAT
-    elif isinstance(value, Decimal):
-        cell.number_format = XLSX_HOURS_FORMAT
-    return cell
-
-
-def xlsx_write(output, *, title: str, headers: list[str], rows: Iterable[list]) -> int:
-    """Write a one-sheet workbook to ``output``; returns the number of data rows."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = _xlsx_text_cell(sheet, header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    count = 0
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-        count += 1
-    workbook.save(output)
-    return count
-
-
 def attendance_csv_stream(values, *, language: str) -> Iterator[bytes]:
     """The attendance export as CSV bytes; headers and statuses in ``language``."""
     with override(language):
@@ -191,6 +394,7 @@ def attendance_xlsx_write(output, values, *, language: str) -> int:
             title=_("Attendance"),
             headers=attendance_headers(),
             rows=_attendance_typed_rows(values.iterator(chunk_size=CHUNK_SIZE)),
+            kinds=ATTENDANCE_KINDS,
         )
 
 
@@ -226,7 +430,13 @@ def hours_summary_xlsx_write(output, values, *, language: str, title: str) -> in
             yield [name, phone, organization or ""] + [Decimal(h or 0) for h in hours]
 
     with override(language):
-        return xlsx_write(output, title=title, headers=hours_summary_headers(), rows=rows())
+        return xlsx_write(
+            output,
+            title=title,
+            headers=hours_summary_headers(),
+            rows=rows(),
+            kinds=HOURS_SUMMARY_KINDS,
+        )
 
 
 def evaluation_headers() -> list[str]:
@@ -279,6 +489,7 @@ def evaluation_xlsx_write(output, values, *, language: str) -> int:
             title=_("Evaluations"),
             headers=evaluation_headers(),
             rows=_evaluation_typed_rows(values.iterator(chunk_size=CHUNK_SIZE)),
+            kinds=EVALUATION_KINDS,
         )
 
 

@@ -3,15 +3,12 @@
 Both take the report the statistics page shows, so the three agree figure for figure.
 """
 
-import unicodedata
 from io import BytesIO
 from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -19,20 +16,13 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from academy.pdf_fonts import cjk_font_name
 from enrollments.documents.layout import a4_portrait_document
-from enrollments.documents.spreadsheets import XLSX_HOURS_FORMAT, neutralise
-
-XLSX_COUNT_FORMAT = "#,##0"
-XLSX_PERCENT_FORMAT = "0.0%"
-XLSX_RATING_FORMAT = "0.00"
-NUMBER_FORMATS = {
-    "count": XLSX_COUNT_FORMAT,
-    "hours": XLSX_HOURS_FORMAT,
-    "percent": XLSX_PERCENT_FORMAT,
-    "rating": XLSX_RATING_FORMAT,
-}
-# Room for the autofilter's button and for LibreOffice's and Excel's own padding.
-WIDTH_PADDING = 4
-MAX_WIDTH = 60
+from enrollments.documents.spreadsheets import (
+    ColumnKind,
+    KindedValue,
+    SheetColumn,
+    text_width,
+    xlsx_sheet_write,
+)
 
 
 def display_text(value: Any, kind: str) -> str:
@@ -50,99 +40,67 @@ def display_text(value: Any, kind: str) -> str:
     return str(value)
 
 
-def _text_width(text: str) -> int:
-    """Columns a text needs: wide (CJK) characters take two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
-def _sheet_title(title: str, used: set[str]) -> str:
-    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title)[:31]
-    name, number = cleaned, 2
-    while name in used:
-        name = f"{cleaned[:28]} {number}"
-        number += 1
-    used.add(name)
-    return name
+def _measured(header: str, kind: str, values: list[Any]) -> SheetColumn:
+    width = max((text_width(display_text(value, kind)) for value in values), default=0)
+    return SheetColumn(header, ColumnKind(kind), width=width)
 
 
 def _cell_value(value: Any, kind: str) -> Any:
     if kind == "text":
-        return neutralise(str(value or ""))
-    if value is None:
-        return None
-    return float(value) if kind in ("hours", "percent", "rating") else value
-
-
-def _write_sheet(sheet, headers: list[str], kinds: list[str], rows: list[list[Any]]) -> None:
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="E8EEEE")
-    widths = [_text_width(header) for header in headers]
-    sheet.append([neutralise(header) for header in headers])
-    for cell in sheet[1]:
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(vertical="center")
-    for values in rows:
-        sheet.append([_cell_value(value, kind) for value, kind in zip(values, kinds, strict=True)])
-        for index, (value, kind) in enumerate(zip(values, kinds, strict=True)):
-            widths[index] = max(widths[index], _text_width(display_text(value, kind)))
-    for index, kind in enumerate(kinds, start=1):
-        if kind in NUMBER_FORMATS:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = NUMBER_FORMATS[kind]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(
-            width + WIDTH_PADDING, MAX_WIDTH
-        )
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(len(rows) + 1, 1)}"
+        return str(value or "")
+    return value
 
 
 def statistics_xlsx_write(*, output, report) -> int:
     """Write the report to ``output``: the headline figures, then one sheet per table.
     Returns the number of sheets."""
-    workbook = Workbook()
-    used: set[str] = set()
-    summary = workbook.active
-    summary.title = _sheet_title(_("Summary"), used)
-    _write_sheet(
-        summary,
-        [_("Figure"), _period_label(report.period), _period_label(report.previous_period)],
-        ["text", "number", "number"],
-        [],
-    )
-    for headline in report.headlines:
-        row = summary.max_row + 1
-        summary.cell(row=row, column=1, value=neutralise(str(headline.label)))
-        for column, value in ((2, headline.value), (3, headline.previous)):
-            cell = summary.cell(row=row, column=column, value=_cell_value(value, headline.kind))
-            cell.number_format = NUMBER_FORMATS[headline.kind]
-    widths = [
-        max(
-            [_text_width(str(summary.cell(row=1, column=column).value))]
-            + [
-                _text_width(
-                    str(headline.label)
-                    if column == 1
-                    else display_text(
-                        headline.value if column == 2 else headline.previous, headline.kind
-                    )
-                )
-                for headline in report.headlines
+    workbook = Workbook(write_only=True)
+    headlines = report.headlines
+    xlsx_sheet_write(
+        workbook,
+        title=_("Summary"),
+        columns=[
+            _measured(_("Figure"), "text", [str(headline.label) for headline in headlines]),
+            SheetColumn(
+                _period_label(report.period),
+                ColumnKind.COUNT,
+                width=max(
+                    (text_width(display_text(h.value, h.kind)) for h in headlines), default=0
+                ),
+            ),
+            SheetColumn(
+                _period_label(report.previous_period),
+                ColumnKind.COUNT,
+                width=max(
+                    (text_width(display_text(h.previous, h.kind)) for h in headlines), default=0
+                ),
+            ),
+        ],
+        rows=[
+            [
+                str(headline.label),
+                KindedValue(headline.value, ColumnKind(headline.kind)),
+                KindedValue(headline.previous, ColumnKind(headline.kind)),
             ]
-        )
-        for column in (1, 2, 3)
-    ]
-    for index, width in enumerate(widths, start=1):
-        summary.column_dimensions[get_column_letter(index)].width = width + WIDTH_PADDING
-    summary.freeze_panes = "A2"
-    summary.auto_filter.ref = f"A1:C{len(report.headlines) + 1}"
+            for headline in headlines
+        ],
+    )
     for table in report.tables:
-        sheet = workbook.create_sheet(_sheet_title(str(table.title), used))
-        _write_sheet(
-            sheet,
-            [str(column.label) for column in table.columns],
-            [column.kind for column in table.columns],
-            [table.values(row) for row in table.rows],
+        rows = [table.values(row) for row in table.rows]
+        xlsx_sheet_write(
+            workbook,
+            title=str(table.title),
+            columns=[
+                _measured(str(column.label), column.kind, [row[index] for row in rows])
+                for index, column in enumerate(table.columns)
+            ],
+            rows=[
+                [
+                    _cell_value(value, column.kind)
+                    for value, column in zip(row, table.columns, strict=True)
+                ]
+                for row in rows
+            ],
         )
     workbook.save(output)
     return len(workbook.sheetnames)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from academy.models import Organization, phone_validator
 from courses.models import ClassSession, CoursePage
 from enrollments.models import AttendanceExport
+from enrollments.selectors.attendance import RosterOrder
 
 
 def _period_check(data: dict) -> None:
@@ -114,3 +115,15 @@ class AttendanceImportForm(forms.Form):
             "column and a minutes column. At most 2 MB."
         ),
     )
+
+
+class SigninSheetForm(forms.Form):
+    order = forms.ChoiceField(
+        label=_("Order of names"),
+        choices=RosterOrder.choices,
+        initial=RosterOrder.PINYIN,
+        required=False,
+    )
+
+    def clean_order(self) -> str:
+        return self.cleaned_data["order"] or RosterOrder.PINYIN

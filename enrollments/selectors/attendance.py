@@ -4,11 +4,14 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Site
 
 from academy.models import User
+from academy.names import pinyin_sort_key
 from academy.roles import is_administrator, is_trainer
 from courses.models import ClassSession, CoursePage
 from enrollments.models import Attendance, AttendanceRule, SessionAttendanceState
@@ -101,12 +104,26 @@ def session_list_for_admin(*, since: datetime) -> QuerySet[ClassSession]:
     return sessions_with_attendance_lock(sessions).order_by("-starts_at", "-pk")
 
 
-def session_roster(*, session: ClassSession) -> list[dict]:
-    """The enrolled trainees of a session's course with their current mark, by name.
+class RosterOrder(models.TextChoices):
+    """How a session's trainees are listed on its sign-in sheet."""
+
+    PINYIN = "pinyin", _("By pinyin of the family name")
+    ROSTER = "roster", _("In roster order (as enrolled)")
+
+
+def session_roster(*, session: ClassSession, order: str | None = None) -> list[dict]:
+    """The enrolled trainees of a session's course with their current mark: by name, by
+    the pinyin of the family name (``RosterOrder.PINYIN``) or as they enrolled
+    (``RosterOrder.ROSTER``).
 
     One query whatever the size of the class.
     """
-    enrollments = enrollment_seat_holders(course_id=session.course_id)
+    seat_holders = enrollment_seat_holders(course_id=session.course_id)
+    if order == RosterOrder.ROSTER:
+        seat_holders = seat_holders.order_by("created_at", "pk")
+    enrollments = list(seat_holders)
+    if order == RosterOrder.PINYIN:
+        enrollments.sort(key=lambda enrollment: pinyin_sort_key(enrollment.user.full_name))
     marks = {
         attendance.enrollment_id: attendance
         for attendance in Attendance.objects.filter(session=session)

@@ -164,17 +164,37 @@ def default_cycle(*, user: User, today: date | None = None) -> tuple[date, date]
 def hours_record_lines(
     *, user: User, period_start: date, period_end: date
 ) -> list[HoursRecordLine]:
-    """Hours from the ledger in the period, one line per course (others by source)."""
+    """Hours from the ledger in the period: one line per course, one per external
+    training (its title, provider and date), the others by source."""
     rows = (
         HourEntry.objects.filter(user=user, date__gte=period_start, date__lte=period_end)
-        .values("course__title", "source")
+        .values(
+            "course__title",
+            "source",
+            "external_training_id",
+            "external_training__title",
+            "external_training__provider",
+            "external_training__date",
+        )
         .annotate(hours=Sum("hours"), first=Min("date"), last=Max("date"))
-        .order_by("first", "course__title")
+        .order_by("first", "course__title", "external_training_id")
     )
     sources = dict(HourEntry.Source.choices)
     lines = []
     for row in rows:
         if not row["hours"]:
+            continue
+        if row["external_training_id"]:
+            day = row["external_training__date"]
+            lines.append(
+                HoursRecordLine(
+                    row["external_training__title"],
+                    day,
+                    day,
+                    row["hours"],
+                    provider=row["external_training__provider"],
+                )
+            )
             continue
         with translation.override(settings.LANGUAGE_CODE):
             title = row["course__title"] or str(sources.get(row["source"], row["source"]))

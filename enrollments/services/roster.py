@@ -22,6 +22,7 @@ from academy.models import Organization, TraineeProfile, User, phone_validator
 from academy.services import trainee_account_create, trainee_account_username
 from courses.models import CoursePage
 from enrollments.documents.reading import xlsx_rows_read
+from enrollments.documents.spreadsheets import ColumnKind, xlsx_write
 from enrollments.models import Enrollment
 from enrollments.services.enrollment import enrollment_enrol
 
@@ -43,6 +44,21 @@ def column_label(*, column: str) -> str:
         "email": _("email"),
         "organization": _("organisation"),
     }[column]
+
+
+TEMPLATE_KINDS = [ColumnKind.NAME, ColumnKind.PHONE, ColumnKind.TEXT, ColumnKind.ORGANISATION]
+
+
+def roster_template_write(*, output) -> int:
+    """An empty roster to fill in: the column headers ``roster_read`` expects, in the
+    active language. Returns the number of data rows (none)."""
+    return xlsx_write(
+        output,
+        title=_("Roster"),
+        headers=[column_label(column=column) for column in COLUMNS],
+        rows=[],
+        kinds=TEMPLATE_KINDS,
+    )
 
 
 @dataclass

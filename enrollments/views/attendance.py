@@ -5,7 +5,7 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from academy.forms import form_add_rule_violation
 from academy.roles import is_administrator, is_trainer
 from courses.models import ClassSession
 from enrollments.documents.signin_sheet import signin_sheet_pdf
-from enrollments.forms.attendance import WalkInForm
+from enrollments.forms.attendance import SigninSheetForm, WalkInForm
 from enrollments.models import Attendance
 from enrollments.selectors.attendance import (
     CheckinWindow,
@@ -54,7 +54,8 @@ def session_list(request):
     if not (is_administrator(request.user) or is_trainer(request.user)):
         raise PermissionDenied
     sessions = session_list_for_trainer(user=request.user)
-    return render(request, "enrollments/attendance/session_list.html", {"sessions": sessions})
+    context = {"sessions": sessions, "signin_form": SigninSheetForm(auto_id=False)}
+    return render(request, "enrollments/attendance/session_list.html", context)
 
 
 @login_required
@@ -181,7 +182,11 @@ def checkin_screen(request, session_id: int):
 @login_required
 def signin_sheet(request, session_id: int):
     session = _session_for_trainer(request, session_id)
-    pdf = signin_sheet_pdf(session=session, roster=session_roster(session=session))
+    form = SigninSheetForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest(" ".join(str(error) for error in form.errors["order"]))
+    roster = session_roster(session=session, order=form.cleaned_data["order"])
+    pdf = signin_sheet_pdf(session=session, roster=roster)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="sign-in-sheet-{session.pk}.pdf"'
     return response

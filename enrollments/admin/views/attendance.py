@@ -25,6 +25,7 @@ from enrollments.forms.attendance import (
     AttendanceExportForm,
     AttendanceImportForm,
     HoursSummaryForm,
+    SigninSheetForm,
 )
 from enrollments.models import AttendanceExport
 from enrollments.selectors.attendance import attendance_export_rows, session_list_for_admin
@@ -66,7 +67,8 @@ def _render(request, template, title, context):
 def session_index(request):
     since = timezone.now() - timedelta(days=int(request.GET.get("days", "60") or 60))
     page = Paginator(session_list_for_admin(since=since), 50).get_page(request.GET.get("p"))
-    return _render(request, "sessions.html", _("Sessions"), {"page": page})
+    context = {"page": page, "signin_form": SigninSheetForm(auto_id=False)}
+    return _render(request, "sessions.html", _("Sessions"), context)
 
 
 @administrator_required

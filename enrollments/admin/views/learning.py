@@ -16,6 +16,7 @@ from academy.forms import form_add_rule_violation
 from academy.models import User
 from academy.roles import is_administrator
 from courses.models import CoursePage
+from enrollments.admin.views.attendance import _xlsx_download
 from enrollments.forms.learning import HourAdjustmentForm, ReasonForm, RosterUploadForm
 from enrollments.selectors.access import enrollment_managed_queryset
 from enrollments.selectors.enrollment import enrollment_list_for_user
@@ -30,7 +31,13 @@ from enrollments.services.external_training import (
     external_training_reject,
 )
 from enrollments.services.ledger import hour_entry_adjust
-from enrollments.services.roster import RosterSheet, roster_check, roster_import, roster_read
+from enrollments.services.roster import (
+    RosterSheet,
+    roster_check,
+    roster_import,
+    roster_read,
+    roster_template_write,
+)
 
 ROSTER_SESSION_PREFIX = "enrollments_roster_"
 
@@ -132,6 +139,11 @@ def roster_courses(request):
     return _render(
         request, "enrollments/admin/roster_courses.html", _("Import a roster"), {"courses": courses}
     )
+
+
+def roster_template(request):
+    _require_administrator(request)
+    return _xlsx_download("roster-template.xlsx", roster_template_write)
 
 
 @require_http_methods(["GET", "POST"])
