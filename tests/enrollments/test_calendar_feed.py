@@ -141,7 +141,7 @@ def test_the_feed_answers_head_and_conditional_get_and_is_private(client):
     assert "新报名的课 · 第 1 次课" in events(changed)
 
 
-def count_feed_queries(client, trainee, url) -> int:
+def count_feed_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)
@@ -153,14 +153,14 @@ def test_the_feed_issues_a_fixed_number_of_queries(client):
     factories.enrollment(course=course, user=small)
     small_url = feed_url(calendar_feed_token_create(user=small))
     client.get(small_url)  # the site's root paths are cached from here on
-    small_count = count_feed_queries(client, small, small_url)
+    small_count = count_feed_queries(client, small_url)
 
     large = people.trainee()
     for _ in range(5):
         course = tree.course(sessions=4)
         factories.enrollment(course=course, user=large)
     large_url = feed_url(calendar_feed_token_create(user=large))
-    large_count = count_feed_queries(client, large, large_url)
+    large_count = count_feed_queries(client, large_url)
 
     assert len(events(client.get(large_url))) == 20
     assert large_count == small_count
