@@ -201,6 +201,8 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "社工学院")
 WAGTAILADMIN_BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000")
+# The domain part of calendar event UIDs: fixed, so a session keeps its UID on any host.
+ACADEMY_CALENDAR_UID_DOMAIN = env_str("ACADEMY_CALENDAR_UID_DOMAIN", "calendar.academy")
 WAGTAILADMIN_USER_LOGIN_FORM = "academy.forms.AdminLoginForm"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "pptx", "ppt", "xlsx", "xls", "txt", "zip"]

@@ -1,4 +1,5 @@
 from .attendance import Attendance, AttendanceRule, CheckinCodeAttempt, SessionAttendanceState
+from .calendar_feed import CalendarFeedToken
 from .certificates import (
     Certificate,
     CertificateBundle,
@@ -33,6 +34,7 @@ __all__ = [
     "AttendanceExport",
     "AttendanceRule",
     "BackgroundJob",
+    "CalendarFeedToken",
     "Certificate",
     "CertificateBundle",
     "CertificateEvent",

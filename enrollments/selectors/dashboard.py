@@ -4,11 +4,14 @@ from datetime import datetime
 
 from django.db.models import Count, F
 from django.db.models.functions import Substr
+from django.urls import reverse
 from django.utils import timezone
 
 from academy.models import TraineeProfile, User
+from courses.ical import site_absolute_url
 from courses.models import ClassSession, LessonPage
 from enrollments.models import Enrollment, LessonProgress
+from enrollments.selectors.calendar_feed import calendar_feed_token_live
 from enrollments.selectors.certificates import certificate_list_for_user
 from enrollments.selectors.evaluations import evaluation_pending_for
 from enrollments.selectors.hours import hours_summary
@@ -72,6 +75,7 @@ def dashboard_context(*, user: User, now: datetime | None = None) -> dict:
         .select_related("course")
         .order_by("starts_at", "pk")[:UPCOMING_SESSIONS]
     )
+    feed_token = calendar_feed_token_live(user=user)
     profile = TraineeProfile.objects.filter(user=user).select_related("organization").first()
     return {
         "current_enrollments": [e for e in enrollments if e.status in CURRENT],
@@ -79,6 +83,11 @@ def dashboard_context(*, user: User, now: datetime | None = None) -> dict:
         "finished_enrollments": [e for e in enrollments if e.status in FINISHED],
         "rejected_enrollments": [e for e in enrollments if e.status == Enrollment.Status.REJECTED],
         "upcoming_sessions": upcoming,
+        "calendar_feed_url": site_absolute_url(
+            reverse("enrollments:personal_calendar", args=[feed_token.key])
+        )
+        if feed_token
+        else "",
         "certificates": list(certificate_list_for_user(user=user)),
         "profile": profile,
         "hours": hours_summary(user=user, today=today, profile=profile or False),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enrollments.views import evaluations, hours, learning, notifications
+from enrollments.views import calendar_feed, evaluations, hours, learning, notifications
 
 app_name = "enrollments"
 
@@ -21,6 +21,9 @@ urlpatterns = [
         notifications.notification_settings,
         name="notification_settings",
     ),
+    path("calendar/new/", calendar_feed.calendar_link_create, name="calendar_link_create"),
+    path("calendar/revoke/", calendar_feed.calendar_link_revoke, name="calendar_link_revoke"),
+    path("calendar/<str:key>.ics", calendar_feed.personal_calendar, name="personal_calendar"),
     path("hours/external/new/", hours.external_training_new, name="external_training_new"),
     path(
         "hours/external/<int:training_id>/proof/",

@@ -4,6 +4,8 @@ from django.urls import reverse
 from academy.models import Organization
 from courses.models import CourseCatalogPage, CoursePage, CurriculumPage, LessonPage
 from enrollments.models import Certificate
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.html_checker import nu_errors, skip_without_java
 
 PUBLIC_PATHS = ["/", "/accounts/register/", "/accounts/login/", "/news/", "/about/"]
 
@@ -68,6 +70,8 @@ def public_paths() -> list[str]:
     curriculum = CurriculumPage.objects.live().get(slug="newcomer")
     course = CoursePage.objects.live().get(slug="casework-basics")
     lesson = LessonPage.objects.live().child_of(course).first()
+    # A lesson whose Markdown has a table with aligned columns.
+    with_table = LessonPage.objects.live().filter(body__contains="|:--").first()
     certificate = Certificate.objects.filter(status=Certificate.Status.ISSUED).first()
     return [
         *PUBLIC_PATHS,
@@ -75,6 +79,7 @@ def public_paths() -> list[str]:
         curriculum.url,
         course.url,
         lesson.url,
+        with_table.url,
         reverse("certificates:verify", args=[certificate.verification_code]),
     ]
 
@@ -115,3 +120,25 @@ def test_a_breach_of_the_content_security_policy_is_reported(visit):
     breaches = [problem for problem in browser.all_problems() if problem.startswith("CSP")]
     assert breaches, browser.console
     browser.problems.clear()
+
+
+def test_pages_pass_the_nu_html_checker(visit):
+    """The public pages, a lesson with a table and the signed-in dashboard, as the browser
+    holds them, checked in one run of the Nu HTML Checker: no errors (warnings allowed)."""
+    skip_without_java()
+    browser = visit()
+    documents = {}
+    for path in public_paths():
+        browser.goto(path)
+        documents[path] = browser.page.content()
+    browser.log_in("trainee@academy.example")
+    browser.goto(reverse("enrollments:dashboard"))
+    browser.page.locator("#calendar").get_by_role("button").first.click()
+    browser.page.wait_for_load_state("networkidle")
+    assert browser.page.locator("#calendar-feed-url").is_visible()
+    documents["dashboard"] = browser.page.content()
+    assert any("<table" in html for html in documents.values())
+
+    errors = nu_errors(documents, ARTIFACTS / browser.name / f"html-{browser.viewport}")
+
+    assert not errors, "\n".join(errors)
