@@ -9,6 +9,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -103,7 +104,7 @@ def statistics_xlsx_write(*, output, report) -> int:
     workbook = Workbook()
     used: set[str] = set()
     summary = workbook.active
-    summary.title = _sheet_title(_("Summary"), used)
+    summary.title = _sheet_title(pgettext("sheet", "Summary"), used)
     _write_sheet(
         summary,
         [_("Figure"), _period_label(report.period), _period_label(report.previous_period)],
@@ -177,7 +178,9 @@ def statistics_pdf(*, report, academy_name: str) -> bytes:
         ),
         Spacer(1, 5 * mm),
     ]
-    headline_rows = [[_("Figure"), _("This period"), _("Previous period"), _("Change")]]
+    headline_rows = [
+        [_("Figure"), _("This period"), _("Previous period"), pgettext("between periods", "Change")]
+    ]
     for headline in report.headlines:
         change = headline.change
         change_text = "—"
