@@ -104,6 +104,7 @@ ENGLISH_WAGTAIL_WORDS = [
     "Next",
     "Export",
     "Download",
+    "Root",
 ]
 _WORDS = re.compile(
     r"(?<![\w-])(" + "|".join(map(re.escape, ENGLISH_WAGTAIL_WORDS)) + r")(?![\w-])"

@@ -120,3 +120,12 @@ def test_the_publication_workflow_is_named_for_administrators_in_chinese():
 
     assert list(Workflow.objects.values_list("name", flat=True)) == ["管理员审核"]
     assert list(Task.objects.values_list("name", flat=True)) == ["管理员审核"]
+
+
+@pytest.mark.django_db
+def test_the_roots_of_the_page_tree_and_the_collections_are_named_in_chinese():
+    from wagtail.models import Collection, Page
+
+    root = Page.get_first_root_node()
+    assert (root.title, root.draft_title) == ("根目录", "根目录")
+    assert Collection.get_first_root_node().name == "根目录"
