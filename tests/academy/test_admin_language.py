@@ -16,7 +16,8 @@ from tests.academy import factories as people
 from tests.courses import factories as tree
 
 # English that Wagtail writes on the admin screens when its Chinese is missing or
-# overridden; a whole-word match anywhere in the visible text fails the screen.
+# overridden, and the roles' group names; a whole-word match anywhere in the visible
+# text fails the screen.
 ENGLISH_WAGTAIL_WORDS = [
     "Pages",
     "Page",
@@ -105,6 +106,9 @@ ENGLISH_WAGTAIL_WORDS = [
     "Export",
     "Download",
     "Root",
+    "Administrator",
+    "Trainer",
+    "Trainee",
 ]
 _WORDS = re.compile(
     r"(?<![\w-])(" + "|".join(map(re.escape, ENGLISH_WAGTAIL_WORDS)) + r")(?![\w-])"
@@ -201,6 +205,8 @@ def test_the_admin_speaks_chinese_on_every_screen_of_daily_work(role, rf):
             reverse("wagtailadmin_reports:workflow"),
             reverse("wagtailadmin_reports:site_history"),
             reverse("wagtailusers_users:index"),
+            reverse("wagtailusers_users:add"),
+            reverse("wagtailusers_users:edit", args=[user.pk]),
         ]
     english: dict[str, set[str]] = {}
     bad_titles: dict[str, str] = {}
