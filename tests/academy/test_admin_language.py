@@ -9,7 +9,6 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from wagtail.admin.menu import admin_menu
-from wagtail.models import Page
 from wagtail.users.models import UserProfile
 
 from tests.academy import factories as people
@@ -222,4 +221,17 @@ def test_the_admin_speaks_chinese_on_every_screen_of_daily_work(role, rf):
             bad_titles[url] = page.title
     assert english == {}
     assert bad_titles == {}
-    assert Page.objects.filter(pk=course.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_trainer_submits_a_lesson_to_the_administrators_in_chinese():
+    trainer = people.trainer()
+    course = tree.course(trainers=[trainer])
+    lesson = tree.lesson(parent=course)
+    client = _chinese_client(trainer)
+
+    page = _read(client.get(reverse("wagtailadmin_pages:edit", args=[lesson.pk])).content.decode())
+
+    visible = " ".join(" ".join(text.split()) for text in page.texts)
+    assert "提交给管理员审核" in visible
+    assert "approval" not in visible
