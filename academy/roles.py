@@ -8,12 +8,24 @@ page permissions on the course catalogue are the courses app's part
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import pgettext_lazy
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 TRAINEE = "Trainee"
 TRAINER = "Trainer"
 ADMINISTRATOR = "Administrator"
 ROLE_NAMES = (TRAINEE, TRAINER, ADMINISTRATOR)
+# Group names are keys; people read the role's name in their language.
+ROLE_LABELS = {
+    TRAINEE: pgettext_lazy("role", "Trainee"),
+    TRAINER: pgettext_lazy("role", "Trainer"),
+    ADMINISTRATOR: pgettext_lazy("role", "Administrator"),
+}
+
+
+def role_label(group: Group) -> str:
+    return str(ROLE_LABELS.get(group.name, group.name))
+
 
 # app_label -> codenames, or app_label -> "*" for every permission of that app.
 ROLE_MODEL_PERMISSIONS: dict[str, dict[str, list[str] | str]] = {

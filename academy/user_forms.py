@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from .models import phone_validator
+from .roles import role_label
 
 
 class AcademyUserFormMixin(forms.Form):
@@ -10,6 +11,11 @@ class AcademyUserFormMixin(forms.Form):
     phone = forms.CharField(
         label=_("Mobile phone"), max_length=11, required=False, validators=[phone_validator]
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "groups" in self.fields:
+            self.fields["groups"].label_from_instance = role_label
 
 
 class AcademyUserCreationForm(AcademyUserFormMixin, UserCreationForm):

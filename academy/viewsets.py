@@ -9,14 +9,24 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import DeleteView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import MenuItem
+from wagtail.users.views.users import UserFilterSet
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from .models import Organization
+from .roles import role_label
 from .services import login_lockout_reset
 from .user_forms import AcademyUserCreationForm, AcademyUserEditForm
 
 
+class AcademyUserFilterSet(UserFilterSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["group"].field.label_from_instance = role_label
+
+
 class UserViewSet(WagtailUserViewSet):
+    filterset_class = AcademyUserFilterSet
+
     def get_form_class(self, for_update=False):
         return AcademyUserEditForm if for_update else AcademyUserCreationForm
 

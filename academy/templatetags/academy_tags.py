@@ -30,3 +30,9 @@ def nav_links(context):
         ]
         request._academy_nav_links = cache
     return cache
+
+
+@register.simple_tag
+def site_name():
+    """The site's name from settings, for places that must not query (every admin tab)."""
+    return settings.WAGTAIL_SITE_NAME

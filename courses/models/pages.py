@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField
@@ -98,7 +99,7 @@ class CurriculumPage(Page):
     code = models.SlugField(
         _("code"), max_length=20, unique=True, help_text=_("Short code used in serial numbers.")
     )
-    description = RichTextField(_("description"), blank=True)
+    description = RichTextField(pgettext_lazy("page", "description"), blank=True)
     target_qualification_level = models.CharField(
         _("target qualification level"),
         max_length=20,
@@ -129,7 +130,7 @@ class CurriculumPage(Page):
 
 class CoursePage(Page):
     summary = models.TextField(_("summary"), max_length=500)
-    description = RichTextField(_("description"), blank=True)
+    description = RichTextField(pgettext_lazy("page", "description"), blank=True)
     cover_image = models.ForeignKey(
         "wagtailimages.Image",
         on_delete=models.SET_NULL,

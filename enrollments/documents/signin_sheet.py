@@ -5,6 +5,7 @@ from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -39,7 +40,15 @@ def signin_sheet_pdf(*, session, roster: list[dict]) -> bytes:
         Paragraph(escape(f"{place_label}: {place}"), meta_style),
         Spacer(1, 4 * mm),
     ]
-    rows = [[_("No."), _("Name"), _("Organisation"), _("Phone (last 4)"), _("Signature")]]
+    rows = [
+        [
+            _("No."),
+            pgettext("person", "Name"),
+            _("Organisation"),
+            _("Phone (last 4)"),
+            _("Signature"),
+        ]
+    ]
     for number, entry in enumerate(roster, start=1):
         rows.append(
             [

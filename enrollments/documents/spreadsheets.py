@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import override, pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -441,7 +441,7 @@ def hours_summary_xlsx_write(output, values, *, language: str, title: str) -> in
 
 def evaluation_headers() -> list[str]:
     return [
-        _("Submitted"),
+        pgettext("time of", "Submitted"),
         _("Course"),
         _("Session"),
         _("Session date"),

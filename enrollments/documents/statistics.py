@@ -8,6 +8,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -58,7 +59,7 @@ def statistics_xlsx_write(*, output, report) -> int:
     headlines = report.headlines
     xlsx_sheet_write(
         workbook,
-        title=_("Summary"),
+        title=pgettext("sheet", "Summary"),
         columns=[
             _measured(_("Figure"), "text", [str(headline.label) for headline in headlines]),
             SheetColumn(
@@ -135,7 +136,9 @@ def statistics_pdf(*, report, academy_name: str) -> bytes:
         ),
         Spacer(1, 5 * mm),
     ]
-    headline_rows = [[_("Figure"), _("This period"), _("Previous period"), _("Change")]]
+    headline_rows = [
+        [_("Figure"), _("This period"), _("Previous period"), pgettext("between periods", "Change")]
+    ]
     for headline in report.headlines:
         change = headline.change
         change_text = "—"

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from academy.models import Organization, phone_validator
 from courses.models import ClassSession, CoursePage
@@ -53,10 +54,14 @@ class AttendanceFilterForm(forms.Form):
         required=False,
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     organization = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organization.objects.all(), required=False
@@ -84,13 +89,19 @@ class AttendanceFilterForm(forms.Form):
 
 class AttendanceExportForm(AttendanceFilterForm):
     format = forms.ChoiceField(
-        label=_("Format"), choices=AttendanceExport.Format.choices, initial="xlsx"
+        label=pgettext_lazy("file", "Format"),
+        choices=AttendanceExport.Format.choices,
+        initial="xlsx",
     )
 
 
 class HoursSummaryForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=pgettext_lazy("date range", "From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range", "To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     organization = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organization.objects.all(), required=False
     )

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from courses.models import CoursePage
 
@@ -11,7 +12,9 @@ class VerifySearchForm(forms.Form):
 
 class HoursRecordRequestForm(forms.Form):
     period_start = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+        label=pgettext_lazy("date range", "From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
     )
     period_end = forms.DateField(
         label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}), required=False

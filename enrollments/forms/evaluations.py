@@ -7,7 +7,7 @@ of the input; ``services.evaluations.evaluation_submit`` checks the answers and 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from courses.models import CoursePage
 from enrollments.forms.attendance import _period_check as period_check
@@ -55,10 +55,14 @@ class EvaluationResultsForm(forms.Form):
     """The period (both days included) and course of the results pages and the export."""
 
     date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     course = forms.ModelChoiceField(
         label=gettext_lazy("Course"), queryset=CoursePage.objects.none(), required=False

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from django.utils.translation import pgettext_lazy
 
 from academy.storage import private_storage
 from courses.models import Track
@@ -231,7 +232,9 @@ class CertificateBundle(BackgroundJob):
 
     queue_job_prefix = "certificate-bundle"
 
-    requested_by = optional_reference(settings.AUTH_USER_MODEL, _("requested by"), blank=False)
+    requested_by = optional_reference(
+        settings.AUTH_USER_MODEL, pgettext_lazy("requester", "requested by"), blank=False
+    )
     course = optional_reference("courses.CoursePage", _("course"))
     issued_from = models.DateField(_("issued from"), null=True, blank=True)
     issued_until = models.DateField(_("issued until"), null=True, blank=True)
@@ -281,7 +284,9 @@ class HoursRecord(BackgroundJob):
     pdf = models.FileField(
         _("PDF"), upload_to="hours-records/%Y/", storage=private_storage, blank=True
     )
-    requested_by = optional_reference(settings.AUTH_USER_MODEL, _("requested by"), blank=False)
+    requested_by = optional_reference(
+        settings.AUTH_USER_MODEL, pgettext_lazy("requester", "requested by"), blank=False
+    )
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
 
     class Meta:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from django.utils.translation import pgettext_lazy
 
 from .fields import optional_reference
 
@@ -15,7 +16,7 @@ class Enrollment(models.Model):
         ACTIVE = "active", _("Enrolled")
         COMPLETED = "completed", _("Completed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("decision", "Rejected")
 
     class Source(models.TextChoices):
         SELF = "self", _("Self-enrolment")

@@ -3,6 +3,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
@@ -17,7 +18,7 @@ class EvaluationQuestionnaire(ClusterableModel):
     A course may have its own; otherwise the academy's default one is asked.
     """
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("questionnaire", "name"), max_length=200)
     course = models.ForeignKey(
         "courses.CoursePage",
         on_delete=models.CASCADE,
@@ -76,7 +77,7 @@ class EvaluationQuestion(Orderable):
         _("aspect"), max_length=20, choices=Aspect.choices, default=Aspect.OTHER
     )
     text = models.CharField(_("question"), max_length=300)
-    required = models.BooleanField(_("required"), default=True)
+    required = models.BooleanField(pgettext_lazy("question", "required"), default=True)
 
     class Meta(Orderable.Meta):
         verbose_name = _("evaluation question")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from academy.storage import private_storage
 
@@ -20,7 +21,7 @@ class AttendanceExport(BackgroundJob):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="attendance_exports",
-        verbose_name=_("requested by"),
+        verbose_name=pgettext_lazy("requester", "requested by"),
     )
     format = models.CharField(_("format"), max_length=10, choices=Format.choices)
     language = models.CharField(_("language"), max_length=10)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from academy.storage import private_storage
 
@@ -23,7 +24,7 @@ class ExternalTraining(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Awaiting review")
         APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("decision", "Rejected")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from django.utils.translation import pgettext_lazy
 
 from .fields import optional_reference
 
@@ -51,7 +52,9 @@ class HourEntry(models.Model):
     session = _optional_link("courses.ClassSession", _("session"))
     external_training = _optional_link("enrollments.ExternalTraining", _("external training"))
     corrects = _optional_link("self", _("corrects"), related_name="corrections")
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    description = models.CharField(
+        pgettext_lazy("hour entry", "description"), max_length=300, blank=True
+    )
     recorded_by = optional_reference(settings.AUTH_USER_MODEL, _("recorded by"))
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     # Entries are only ever added: the history holds one insert per entry, with who

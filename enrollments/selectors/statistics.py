@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Left, Length, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from wagtail.models import Page
 
 from academy.models import Organization, QualificationLevel, User
@@ -887,7 +888,7 @@ def _trainer_rows(scope: _Scope, period: StatisticsPeriod) -> list[Figures]:
 
 def _columns(*keys: str) -> list[Column]:
     catalogue = {
-        "label": (_("Name"), "text"),
+        "label": (pgettext("person", "Name"), "text"),
         "track_label": (_("Track"), "text"),
         "kind_label": (_("Kind"), "text"),
         "courses_run": (_("Courses run"), "count"),

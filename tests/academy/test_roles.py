@@ -115,7 +115,17 @@ def test_administrator_creates_a_user_with_a_full_name_in_the_admin(client, admi
 
 
 @pytest.mark.django_db
-def test_the_publication_workflow_is_named_for_administrators():
-    from wagtail.models import Workflow
+def test_the_publication_workflow_is_named_for_administrators_in_chinese():
+    from wagtail.models import Task, Workflow
 
-    assert list(Workflow.objects.values_list("name", flat=True)) == ["Administrator approval"]
+    assert list(Workflow.objects.values_list("name", flat=True)) == ["管理员审核"]
+    assert list(Task.objects.values_list("name", flat=True)) == ["管理员审核"]
+
+
+@pytest.mark.django_db
+def test_the_roots_of_the_page_tree_and_the_collections_are_named_in_chinese():
+    from wagtail.models import Collection, Page
+
+    root = Page.get_first_root_node()
+    assert (root.title, root.draft_title) == ("根目录", "根目录")
+    assert Collection.get_first_root_node().name == "根目录"

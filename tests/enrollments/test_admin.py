@@ -30,6 +30,29 @@ def test_administrator_lists_and_filters_enrolments(client, admin_user, courses)
     assert "乙学员" not in filtered.content.decode()
 
 
+@pytest.mark.parametrize("listing", ["learning_enrollments:index", "learning_hours:index"])
+def test_records_filter_by_the_trainees_organisation_under_a_chinese_label(
+    client, admin_user, courses, listing
+):
+    mine, _ = courses
+    sunshine = factories.OrganizationFactory(name="阳光社工中心")
+    harbour = factories.OrganizationFactory(name="港湾社工站")
+    for name, organization in (("甲学员", sunshine), ("乙学员", harbour)):
+        trainee = factories.trainee(full_name=name, organization=organization)
+        ef.enrollment(course=mine, user=trainee, status=Status.ACTIVE)
+        ef.hour_entry(user=trainee, hours=1, course=mine)
+    client.force_login(admin_user)
+
+    page = client.get(reverse(listing)).content.decode()
+    assert "所在机构" in page
+    assert "trainee profile" not in page
+    filtered = client.get(
+        reverse(listing), {"user__trainee_profile__organization": sunshine.pk}
+    ).content.decode()
+    assert "甲学员" in filtered
+    assert "乙学员" not in filtered
+
+
 def test_trainer_sees_and_decides_only_their_courses(client, trainer_user, courses):
     mine, theirs = courses
     own = ef.enrollment(

@@ -59,7 +59,7 @@ def _xlsx_download(filename: str, write: Callable[..., object], **arguments) -> 
 
 
 def _render(request, template, title, context):
-    context = {"page_title": title, "header_icon": "tasks", **context}
+    context = {"page_title": title, "header_title": title, "header_icon": "tasks", **context}
     return TemplateResponse(request, f"enrollments/attendance_admin/{template}", context)
 
 

@@ -73,6 +73,7 @@ def _aspect_labels() -> list[str]:
 def _render(request, template: str, title: str, context: dict):
     context = {
         "page_title": title,
+        "header_title": title,
         "header_icon": "pick",
         "aspect_labels": _aspect_labels(),
         **context,

@@ -56,7 +56,7 @@ def _reason(request) -> str:
 
 
 def _render(request, template, title, context, icon="group"):
-    context = {"page_title": title, "header_icon": icon, **context}
+    context = {"page_title": title, "header_title": title, "header_icon": icon, **context}
     return TemplateResponse(request, template, context)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import DeleteView
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -63,7 +64,16 @@ class QuestionnaireViewSet(ModelViewSet):
     model = EvaluationQuestionnaire
     icon = "form"
     menu_label = _("Evaluation questionnaires")
-    list_display = ["name", "course", "is_default", "created_at"]
+    list_display = [
+        "name",
+        "course",
+        Column(
+            "is_default",
+            label=_("default questionnaire"),
+            accessor=lambda questionnaire: _("Yes") if questionnaire.is_default else _("No"),
+        ),
+        "created_at",
+    ]
     copy_view_enabled = False
     delete_view_class = QuestionnaireDeleteView
     edit_handler = ObjectList(

@@ -1,12 +1,15 @@
 """The Wagtail admin for enrolments, hours, external training and the CE policy."""
 
+import django_filters
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from academy.models import Organization
 from academy.roles import is_administrator
 from enrollments.admin.viewsets.evaluations import (
     QuestionnaireViewSet,
@@ -34,6 +37,31 @@ class OrganizationColumn(Column):
     def get_value(self, instance):
         profile = getattr(instance.user, "trainee_profile", None)
         return profile.organization if profile and profile.organization else "—"
+
+
+def _organisation_filter() -> django_filters.ModelChoiceFilter:
+    # Built from the lookup, the label would name the reverse relation in English.
+    return django_filters.ModelChoiceFilter(
+        field_name="user__trainee_profile__organization",
+        label=_("Organisation"),
+        queryset=Organization.objects.order_by("name"),
+    )
+
+
+class EnrollmentFilterSet(WagtailFilterSet):
+    user__trainee_profile__organization = _organisation_filter()
+
+    class Meta:
+        model = Enrollment
+        fields = ["status", "course", "source"]
+
+
+class HourEntryFilterSet(WagtailFilterSet):
+    user__trainee_profile__organization = _organisation_filter()
+
+    class Meta:
+        model = HourEntry
+        fields = ["source", "date"]
 
 
 class EnrollmentIndexView(IndexView):
@@ -83,7 +111,7 @@ class EnrollmentViewSet(RecordViewSet):
         OrganizationColumn("organization", label=_("Organisation")),
         "created_at",
     ]
-    list_filter = ["status", "course", "source", "user__trainee_profile__organization"]
+    filterset_class = EnrollmentFilterSet
     search_fields = ["user__full_name", "user__phone", "user__email"]
     inspect_view_fields = [
         "user",
@@ -111,7 +139,7 @@ class HourEntryViewSet(RecordViewSet):
     icon = "time"
     menu_label = _("Class-hours ledger")
     list_display = ["user", "source", "hours", "date", "course", "recorded_by"]
-    list_filter = ["source", "date", "user__trainee_profile__organization"]
+    filterset_class = HourEntryFilterSet
     search_fields = ["user__full_name", "user__phone", "description"]
     ordering = ["-date", "-pk"]
 
