@@ -3,8 +3,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from academy.storage import private_storage
 from courses.models import Track

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 from django.utils.translation import pgettext_lazy
+from simple_history.models import HistoricalRecords
 
 from .fields import optional_reference
 

@@ -29,7 +29,11 @@ from enrollments.services.attendance import (
     session_attendance_lock,
     session_attendance_unlock,
 )
-from enrollments.services.attendance_import import attendance_import, attendance_import_parse
+from enrollments.services.attendance_import import (
+    attendance_import,
+    attendance_import_check,
+    attendance_sheet_read,
+)
 from enrollments.services.certificates.issuing import certificate_issue
 from enrollments.services.certificates.lifecycle import certificate_reissue, certificate_revoke
 from enrollments.services.completion import enrollment_completion_evaluate
@@ -220,9 +224,9 @@ def test_an_import_outside_a_request_records_the_administrator(admin_user, train
         kind="live_online", starts_at=timezone.now() - timedelta(hours=4), minutes=100
     )
     ef.enrollment(course=session.course, user=people.trainee(full_name="张三", phone="13800000001"))
-    parsed = attendance_import_parse(session=session, data="姓名,时长\n张三,95\n".encode())
-    assert not parsed.errors
-    attendance_import(session=session, data="姓名,时长\n张三,95\n".encode(), user=admin_user)
+    sheet = attendance_sheet_read(data="姓名,时长\n张三,95\n".encode())
+    assert not attendance_import_check(session=session, sheet=sheet).errors
+    attendance_import(session=session, sheet=sheet, user=admin_user)
     versions = Attendance.history.filter(session_id=session.pk)
     assert [version.history_user for version in versions] == [admin_user]
 
