@@ -1,3 +1,4 @@
+from .accounts import AccountMerge
 from .attendance import Attendance, AttendanceRule, CheckinCodeAttempt, SessionAttendanceState
 from .certificates import (
     Certificate,
@@ -22,6 +23,7 @@ from .policy import ContinuingEducationPolicy
 from .statistics import SessionFigures, StatisticsRollup, StatisticsRule, TraineeMonthFigures
 
 __all__ = [
+    "AccountMerge",
     "Attendance",
     "AttendanceExport",
     "AttendanceRule",

@@ -1,0 +1,137 @@
+"""Merging two accounts of one person: every related row moves, nothing is lost, the
+constraints hold, and the merge is recorded."""
+
+from decimal import Decimal
+
+import pytest
+from django.db.models import Sum
+
+from academy.errors import RuleViolation
+from enrollments.models import (
+    AccountMerge,
+    Attendance,
+    Certificate,
+    Enrollment,
+    ExternalTraining,
+    HourEntry,
+    LessonProgress,
+)
+from enrollments.services.accounts import RELATION_HANDLERS, account_merge, user_relations
+from tests.academy import factories as people
+from tests.courses import factories as tree
+from tests.enrollments import factories as records
+
+pytestmark = pytest.mark.django_db
+
+
+def _hours(user) -> Decimal:
+    return HourEntry.objects.filter(user=user).aggregate(total=Sum("hours"))["total"] or Decimal(0)
+
+
+def test_every_relation_to_the_user_model_has_a_rule():
+    labels = {
+        f"{relation.related_model._meta.label}.{relation.field.name}"
+        for relation in user_relations()
+    }
+    assert labels == set(RELATION_HANDLERS)
+    assert "enrollments.HourEntry.user" in labels
+    assert "enrollments.CheckinCodeAttempt.user" in labels
+
+
+def test_a_merge_moves_enrolments_hours_attendance_and_certificates(admin_user):
+    kept = people.trainee(full_name="周海", email="", phone="13900000001")
+    merged = people.trainee(full_name="周海", email="zhouhai@example.com", phone="")
+    session = tree.session(days_ahead=-2)
+    classroom = records.enrollment(course=session.course, user=merged)
+    records.attendance(session=session, enrollment=classroom)
+    certificate = records.issued_certificate(enrollment=records.completed_enrollment(user=merged))
+    serial = certificate.serial_number
+    training = records.external_training(user=merged)
+    records.hour_entry(user=kept, hours="2")
+    merged_hours = _hours(merged)
+    total = _hours(kept) + merged_hours
+
+    audit = account_merge(kept=kept, merged=merged, actor=admin_user)
+
+    assert _hours(kept) == total
+    assert _hours(merged) == 0
+    assert not Enrollment.objects.filter(user=merged).exists()
+    assert Enrollment.objects.filter(user=kept).count() == 2
+    assert Attendance.objects.get(session=session).enrollment.user == kept
+    certificate.refresh_from_db()
+    assert certificate.enrollment.user == kept
+    assert certificate.serial_number == serial
+    assert ExternalTraining.objects.get(pk=training.pk).user == kept
+    merged.refresh_from_db()
+    kept.refresh_from_db()
+    assert not merged.is_active
+    assert kept.email == "zhouhai@example.com"
+    assert merged.email == ""
+    assert audit.actor == admin_user and audit.kept == kept and audit.merged == merged
+    assert audit.counts["enrollments.Enrollment.user"] == 2
+    assert (
+        audit.counts["enrollments.HourEntry.user"]
+        == HourEntry.objects.filter(user=kept).count() - 1
+    )
+
+
+def test_two_enrolments_in_one_course_keep_the_better_and_lose_no_hours(admin_user):
+    kept = people.trainee(full_name="吴敏")
+    merged = people.trainee(full_name="吴敏")
+    course = tree.course()
+    first, second, shared = (tree.session(course=course, days_ahead=-day) for day in (3, 2, 1))
+    lesson = tree.lesson(parent=course)
+    active = records.enrollment(course=course, user=kept)
+    completed = records.enrollment(course=course, user=merged, status=Enrollment.Status.COMPLETED)
+    records.attendance(session=first, enrollment=active)
+    records.attendance(session=shared, enrollment=active)
+    records.attendance(session=second, enrollment=completed)
+    records.attendance(session=shared, enrollment=completed)
+    records.lesson_progress(enrollment=completed, lesson=lesson)
+    records.hour_entry(user=merged, hours="1.5", enrollment=completed, lesson=lesson, course=course)
+
+    account_merge(kept=kept, merged=merged, actor=admin_user)
+
+    active.refresh_from_db()
+    assert active.status == Enrollment.Status.COMPLETED
+    assert Enrollment.objects.filter(user=kept, course=course).count() == 1
+    sessions = set(active.attendances.values_list("session_id", flat=True))
+    assert sessions == {first.pk, second.pk, shared.pk}
+    assert Attendance.objects.filter(session=shared).count() == 1
+    assert LessonProgress.objects.get(lesson=lesson).enrollment == active
+    # Three sessions of 3 hours and the lesson; the shared session is counted once.
+    assert _hours(kept) == Decimal("10.5")
+    assert HourEntry.objects.filter(enrollment=active).aggregate(t=Sum("hours"))["t"] == Decimal(
+        "10.5"
+    )
+
+
+def test_a_merge_refuses_the_same_account_and_an_account_merged_before(admin_user):
+    kept = people.trainee()
+    merged = people.trainee()
+    with pytest.raises(RuleViolation):
+        account_merge(kept=kept, merged=kept, actor=admin_user)
+    account_merge(kept=kept, merged=merged, actor=admin_user)
+    with pytest.raises(RuleViolation) as refused:
+        account_merge(kept=kept, merged=merged, actor=admin_user)
+    assert refused.value.code == "merged_inactive"
+    assert AccountMerge.objects.count() == 1
+
+
+def test_a_failed_merge_changes_nothing(admin_user, monkeypatch):
+    kept = people.trainee()
+    merged = people.trainee()
+    records.hour_entry(user=merged, hours="4")
+
+    def broken(relation, kept, merged, counts):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(RELATION_HANDLERS, "admin.LogEntry.user", broken)
+    with pytest.raises(RuntimeError):
+        account_merge(kept=kept, merged=merged, actor=admin_user)
+
+    assert _hours(merged) == Decimal("4")
+    merged.refresh_from_db()
+    assert merged.is_active
+    assert not AccountMerge.objects.exists()
+    assert Certificate.objects.count() == 0
