@@ -17,6 +17,7 @@ learning_urlpatterns = [
         name="external_training_decide",
     ),
     path("ledger/<int:user_id>/", learning.trainee_ledger, name="trainee_ledger"),
+    path("accounts/merge/", learning.account_merge_screen, name="account_merge"),
     path("roster/", learning.roster_courses, name="roster_courses"),
     path("roster/<int:course_id>/", learning.roster_upload, name="roster_upload"),
     path("roster/<int:course_id>/<str:token>/", learning.roster_preview, name="roster_preview"),

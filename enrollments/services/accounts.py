@@ -21,6 +21,7 @@ from enrollments.models import (
     LessonProgress,
     TraineeMonthFigures,
 )
+from enrollments.selectors.accounts import relation_label, user_relations
 
 # How much an enrolment has achieved, to choose which of two in one course is kept.
 _STATUS_RANK: dict[str, int] = {
@@ -46,18 +47,7 @@ Relation = models.ForeignObjectRel
 Handler = Callable[[Relation, User, User, Counter], None]
 
 
-def _label(relation: Relation) -> str:
-    return f"{relation.related_model._meta.label}.{relation.field.name}"
-
-
-def user_relations() -> list[Relation]:
-    """Every relation from any model to the user model, hidden ones (``related_name="+"``)
-    and the tables behind many-to-many fields included."""
-    return [
-        field
-        for field in User._meta.get_fields(include_hidden=True)
-        if field.auto_created and not field.concrete and isinstance(field, Relation)
-    ]
+_label = relation_label
 
 
 def _move(relation: Relation, kept: User, merged: User, counts: Counter) -> None:

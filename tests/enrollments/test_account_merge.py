@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
+from django.urls import reverse
 
 from academy.errors import RuleViolation
 from enrollments.models import (
@@ -16,7 +17,8 @@ from enrollments.models import (
     HourEntry,
     LessonProgress,
 )
-from enrollments.services.accounts import RELATION_HANDLERS, account_merge, user_relations
+from enrollments.selectors.accounts import account_merge_preview, user_relations
+from enrollments.services.accounts import RELATION_HANDLERS, account_merge
 from tests.academy import factories as people
 from tests.courses import factories as tree
 from tests.enrollments import factories as records
@@ -39,7 +41,7 @@ def test_every_relation_to_the_user_model_has_a_rule():
 
 
 def test_a_merge_moves_enrolments_hours_attendance_and_certificates(admin_user):
-    kept = people.trainee(full_name="周海", email="", phone="13900000001")
+    kept = people.trainee(full_name="周海", email="", phone="13500000001")
     merged = people.trainee(full_name="周海", email="zhouhai@example.com", phone="")
     session = tree.session(days_ahead=-2)
     classroom = records.enrollment(course=session.course, user=merged)
@@ -135,3 +137,58 @@ def test_a_failed_merge_changes_nothing(admin_user, monkeypatch):
     assert merged.is_active
     assert not AccountMerge.objects.exists()
     assert Certificate.objects.count() == 0
+
+
+def test_the_admin_screen_previews_then_merges(client, admin_user):
+    kept = people.trainee(full_name="郑红", phone="13500000011")
+    merged = people.trainee(full_name="郑红", phone="13500000012")
+    records.hour_entry(user=merged, hours="2")
+    client.force_login(admin_user)
+    url = reverse("enrollments_admin:account_merge")
+    accounts = {"kept": kept.phone, "merged": merged.phone}
+
+    preview = client.post(url, accounts)
+
+    assert preview.status_code == 200
+    rows = {row.label: row.rows for row in preview.context["preview"].rows}
+    assert rows["enrollments.HourEntry.user"] == 1
+    merged.refresh_from_db()
+    assert merged.is_active
+
+    done = client.post(url, {**accounts, "confirm": "1"}, follow=True)
+
+    assert done.status_code == 200
+    assert _hours(kept) == Decimal("2")
+    merge = AccountMerge.objects.get()
+    assert merge.actor == admin_user
+    assert "郑红" in done.content.decode()
+    assert list(done.context["merges"]) == [merge]
+
+
+def test_the_preview_counts_what_the_merge_moves(admin_user):
+    kept = people.trainee()
+    merged = people.trainee()
+    records.external_training(user=merged)
+    preview = account_merge_preview(kept=kept, merged=merged)
+    expected = {row.label: row.rows for row in preview.rows}
+
+    audit = account_merge(kept=kept, merged=merged, actor=admin_user)
+
+    for label in ("enrollments.ExternalTraining.user", "enrollments.HourEntry.user"):
+        assert audit.counts.get(label, 0) == expected.get(label, 0)
+
+
+def test_only_administrators_may_merge_accounts(client, trainer_user):
+    kept = people.trainee()
+    merged = people.trainee()
+    client.force_login(trainer_user)
+
+    response = client.post(
+        reverse("enrollments_admin:account_merge"),
+        {"kept": kept.username, "merged": merged.username, "confirm": "1"},
+    )
+
+    assert response.status_code in (302, 403)
+    merged.refresh_from_db()
+    assert merged.is_active
+    assert not AccountMerge.objects.exists()
