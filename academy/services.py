@@ -260,6 +260,8 @@ def phone_code_send(*, phone: str, purpose: str, client_address: str | None) -> 
             phone=phone,
             text=_("Your code is %(code)s, valid for %(minutes)s minutes. Never tell it to anyone.")
             % {"code": code, "minutes": minutes},
+            template="phone_code",
+            params=(code, str(minutes)),
         )
 
 

@@ -51,6 +51,8 @@ def test_a_code_is_texted_and_only_its_hash_is_stored(walk_in, sms_outbox):
 
     assert [message.phone for message in sms_outbox] == [PHONE]
     code = _code(sms_outbox)
+    assert sms_outbox[-1].template == "phone_code"
+    assert sms_outbox[-1].params == (code, "5")
     stored = PhoneCode.objects.get()
     assert code not in stored.code_hash
     assert len(stored.code_hash) == 64
