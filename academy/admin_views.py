@@ -43,10 +43,14 @@ def unlisted_organizations(request):
             messages.error(request, _("Choose the organisation to map the name to."))
         return redirect("unlisted_organizations")
     rows = list(unlisted_organization_counts()[:200])
-    for row in rows:
-        row["form"] = UnlistedOrganizationMapForm(initial={"name": row["name"]})
+    organizations = list(Organization.objects.order_by("name").values_list("pk", "name"))
     return TemplateResponse(
         request,
         "academy/admin/unlisted_organizations.html",
-        {"page_title": _("Unlisted organisations"), "header_icon": "group", "rows": rows},
+        {
+            "page_title": _("Unlisted organisations"),
+            "header_icon": "group",
+            "rows": rows,
+            "organizations": organizations,
+        },
     )

@@ -1,3 +1,4 @@
+import logging
 import math
 import secrets
 from datetime import date, timedelta
@@ -22,7 +23,9 @@ from .models import (
     phone_validator,
 )
 from .roles import ADMINISTRATOR, TRAINEE, TRAINER
-from .sms import sms_send
+from .sms import SmsError, sms_send
+
+logger = logging.getLogger(__name__)
 
 
 def trainee_account_username(*, email: str = "", phone: str = "") -> str:
@@ -254,8 +257,10 @@ def phone_code_send(*, phone: str, purpose: str, client_address: str | None) -> 
         created_at=now,
         expires_at=now + settings.ACADEMY_PHONE_CODE_TTL,
     )
-    if user is not None:
-        minutes = int(settings.ACADEMY_PHONE_CODE_TTL.total_seconds() // 60)
+    if user is None:
+        return
+    minutes = int(settings.ACADEMY_PHONE_CODE_TTL.total_seconds() // 60)
+    try:
         sms_send(
             phone=phone,
             text=_("Your code is %(code)s, valid for %(minutes)s minutes. Never tell it to anyone.")
@@ -263,6 +268,13 @@ def phone_code_send(*, phone: str, purpose: str, client_address: str | None) -> 
             template="phone_code",
             params=(code, str(minutes)),
         )
+    except SmsError as error:
+        # The provider's reason, never the message: it carries the code.
+        logger.error("SMS provider refused a %s code: %s", purpose, error)
+        raise RuleViolation(
+            _("The text message could not be sent. Try again in a few minutes."),
+            code="sms_failed",
+        ) from error
 
 
 def phone_code_check(*, phone: str, purpose: str, code: str) -> User:

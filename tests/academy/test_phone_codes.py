@@ -278,3 +278,22 @@ def test_registering_with_the_number_of_an_unclaimed_account_points_to_the_claim
     assert response.context["form"].errors.as_data()["phone"][0].code == "claimable_phone"
     assert reverse("accounts:claim") in response.content.decode()
     assert User.objects.filter(phone=PHONE).count() == 1
+
+
+class RefusingBackend:
+    def send(self, *, phone, text, template="", params=()):
+        from academy.sms import SmsError
+
+        raise SmsError("签名未审批")
+
+
+def test_a_refused_text_is_a_clear_message_and_logs_no_code(walk_in, client, settings, caplog):
+    settings.ACADEMY_SMS_BACKEND = "tests.academy.test_phone_codes.RefusingBackend"
+    caplog.set_level(logging.DEBUG)
+
+    response = client.post(reverse("accounts:login_by_code"), {"phone": PHONE, "send": "1"})
+
+    assert response.status_code == 200
+    assert "短信未能发出" in response.content.decode()
+    assert any("签名未审批" in record.getMessage() for record in caplog.records)
+    assert not any(re.search(r"\d{6}", record.getMessage()) for record in caplog.records)

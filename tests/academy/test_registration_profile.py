@@ -5,6 +5,8 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from academy.models import Organization, QualificationLevel, TraineeProfile
@@ -134,3 +136,27 @@ def test_the_profile_keeps_an_unlisted_organisation_until_a_listed_one_is_chosen
     client.post(reverse("accounts:profile"), {**data, "organization": organization.pk})
     profile.refresh_from_db()
     assert (profile.organization, profile.unlisted_organization) == (organization, "")
+
+
+def test_the_unlisted_organisations_page_costs_the_same_whatever_the_names(client, admin_user):
+    def add_names(first, count):
+        for number in range(first, first + count):
+            trainee = factories.trainee()
+            TraineeProfile.objects.filter(user=trainee).update(
+                organization=None, unlisted_organization=f"第{number}义工队"
+            )
+
+    def queries_for_the_page(names):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("unlisted_organizations"))
+        assert len(response.context["rows"]) == names
+        return len(queries)
+
+    factories.OrganizationFactory.create_batch(3)
+    client.force_login(admin_user)
+    add_names(0, 1)
+    one = queries_for_the_page(1)
+    add_names(1, 11)
+    factories.OrganizationFactory.create_batch(5)
+
+    assert queries_for_the_page(12) == one
