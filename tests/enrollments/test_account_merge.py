@@ -1,6 +1,7 @@
 """Merging two accounts of one person: every related row moves, nothing is lost, the
 constraints hold, and the merge is recorded."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -11,10 +12,12 @@ from academy.errors import RuleViolation
 from enrollments.models import (
     AccountMerge,
     Attendance,
+    Certificate,
     Enrollment,
     ExternalTraining,
     HourEntry,
     LessonProgress,
+    TraineeMonthFigures,
 )
 from enrollments.selectors.accounts import account_merge_preview, user_relations
 from enrollments.services.accounts import RELATION_HANDLERS, account_merge
@@ -190,3 +193,44 @@ def test_only_administrators_may_merge_accounts(client, trainer_user):
     merged.refresh_from_db()
     assert merged.is_active
     assert not AccountMerge.objects.exists()
+
+
+def test_two_certificates_in_one_course_both_keep_their_serial_numbers(admin_user):
+    kept = people.trainee(full_name="冯军")
+    merged = people.trainee(full_name="冯军")
+    course = records.certified_course()
+    first = records.issued_certificate(
+        enrollment=records.completed_enrollment(user=kept, course=course)
+    )
+    second = records.issued_certificate(
+        enrollment=records.completed_enrollment(user=merged, course=course)
+    )
+    hours = _hours(kept) + _hours(merged)
+
+    audit = account_merge(kept=kept, merged=merged, actor=admin_user)
+
+    after = {row.pk: row for row in Certificate.objects.select_related("enrollment")}
+    assert after[first.pk].serial_number == first.serial_number
+    assert after[second.pk].serial_number == second.serial_number
+    assert after[first.pk].enrollment.user == kept
+    assert after[second.pk].status == Certificate.Status.ISSUED
+    assert Enrollment.objects.filter(user=kept, course=course).count() == 1
+    assert audit.counts["enrollments.Enrollment (left on the merged account)"] == 1
+    # Both completed the same course: its hours are counted once for the kept account.
+    assert _hours(kept) + _hours(merged) == hours
+
+
+def test_monthly_figures_add_up(admin_user):
+    kept = people.trainee()
+    merged = people.trainee()
+    march, april = date(2026, 3, 1), date(2026, 4, 1)
+    TraineeMonthFigures.objects.create(user=kept, month=march, marks=2, hours_online=3)
+    TraineeMonthFigures.objects.create(user=merged, month=march, marks=1, hours_online=1)
+    TraineeMonthFigures.objects.create(user=merged, month=april, marks=4)
+
+    account_merge(kept=kept, merged=merged, actor=admin_user)
+
+    figures = {row.month: row for row in TraineeMonthFigures.objects.filter(user=kept)}
+    assert (figures[march].marks, figures[march].hours_online) == (3, 4)
+    assert figures[april].marks == 4
+    assert not TraineeMonthFigures.objects.filter(user=merged).exists()
