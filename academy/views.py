@@ -138,9 +138,14 @@ def _phone_code_sent(request, form: PhoneCodeForm, *, purpose: str) -> bool:
     except RuleViolation as error:
         form_add_rule_violation(form, error)
         return False
+    minutes = int(settings.ACADEMY_PHONE_CODE_TTL.total_seconds() // 60)
     messages.info(
         request,
-        _("If an account uses this number, a code is on its way. It is valid for 5 minutes."),
+        _(
+            "If an account uses this number, a code is on its way. It is valid for "
+            "%(minutes)s minutes."
+        )
+        % {"minutes": minutes},
     )
     return True
 
