@@ -44,3 +44,30 @@ class EmailOrPhoneBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+class PhoneCodeBackend(ModelBackend):
+    """Log in with a mobile number and the one-time code texted to it.
+
+    Called as ``authenticate(request, username=phone, one_time_password=code)``, so that
+    django-axes counts a wrong code as a failed login of that account and Django keeps
+    the code out of the failure signal. A refusal's reason is left on
+    ``request.phone_code_error`` for the form to show.
+    """
+
+    def authenticate(self, request, username=None, one_time_password=None, **kwargs):
+        if not username or not one_time_password:
+            return None
+        from .errors import RuleViolation
+        from .models import PhoneCode
+        from .services import phone_code_check
+
+        try:
+            user = phone_code_check(
+                phone=username, purpose=PhoneCode.Purpose.LOGIN, code=one_time_password
+            )
+        except RuleViolation as error:
+            if request is not None:
+                request.phone_code_error = error
+            return None
+        return user if self.user_can_authenticate(user) else None

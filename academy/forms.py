@@ -64,14 +64,73 @@ class DjangoAdminLoginForm(LoginLockoutMixin, AdminAuthenticationForm):
     """The login of Django's admin, where the job dashboard lives."""
 
 
-class RegistrationForm(forms.Form):
+UNLISTED_ORGANIZATION = "unlisted"
+
+
+class OrganizationChoiceMixin(forms.Form):
+    """One organisation field: a listed organisation, or "other / not listed" with the
+    name typed beside it. Cleans to ``organization`` (or None) and ``unlisted_organization``."""
+
+    organization = forms.ChoiceField(label=_("Organisation"))
+    unlisted_organization = forms.CharField(
+        label=_("Organisation name, if not listed"), max_length=200, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        listed = [
+            (str(pk), name)
+            for pk, name in Organization.objects.order_by("name").values_list("pk", "name")
+        ]
+        self.fields["organization"].choices = [
+            ("", _("Choose your organisation")),
+            *listed,
+            (UNLISTED_ORGANIZATION, _("Other / not listed")),
+        ]
+
+    def clean_organization(self):
+        value = self.cleaned_data["organization"]
+        if value in ("", UNLISTED_ORGANIZATION):
+            return value
+        return Organization.objects.get(pk=int(value))
+
+    def clean(self):
+        cleaned = super().clean()
+        choice = cleaned.get("organization")
+        unlisted = (cleaned.get("unlisted_organization") or "").strip()
+        if choice == UNLISTED_ORGANIZATION:
+            if not unlisted:
+                self.add_error("unlisted_organization", _("Type the name of your organisation."))
+            cleaned["organization"] = None
+            cleaned["unlisted_organization"] = unlisted
+        elif isinstance(choice, Organization):
+            cleaned["unlisted_organization"] = ""
+        return cleaned
+
+
+class RegistrationForm(OrganizationChoiceMixin, forms.Form):
+    field_order = [
+        "full_name",
+        "phone",
+        "email",
+        "organization",
+        "unlisted_organization",
+        "qualification_level",
+        "qualification_number",
+        "registration_date",
+        "password1",
+        "password2",
+    ]
+
     full_name = forms.CharField(
         label=_("Full name"),
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label=_("Email address"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = forms.CharField(
         label=_("Mobile phone"),
@@ -80,15 +139,19 @@ class RegistrationForm(forms.Form):
         validators=[phone_validator],
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
     )
-    organization = forms.ModelChoiceField(
-        label=_("Organisation"),
-        queryset=Organization.objects.order_by("name"),
-        empty_label=_("Choose your organisation"),
-    )
     qualification_level = forms.ChoiceField(
         label=_("Qualification level"),
         choices=QualificationLevel.choices,
         initial=QualificationLevel.NONE,
+    )
+    qualification_number = forms.CharField(
+        label=_("Qualification certificate number (optional)"), max_length=50, required=False
+    )
+    registration_date = forms.DateField(
+        label=_("Registration date (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Starts your continuing-education cycle."),
     )
     password1 = forms.CharField(
         label=_("Password"),
@@ -120,7 +183,17 @@ class RegistrationForm(forms.Form):
         return cleaned
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(OrganizationChoiceMixin, forms.ModelForm):
+    field_order = [
+        "full_name",
+        "phone",
+        "organization",
+        "unlisted_organization",
+        "qualification_level",
+        "qualification_number",
+        "registration_date",
+    ]
+
     full_name = forms.CharField(label=_("Full name"), max_length=100)
     phone = forms.CharField(
         label=_("Mobile phone"), max_length=11, required=False, validators=[phone_validator]
@@ -129,7 +202,6 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = TraineeProfile
         fields = [
-            "organization",
             "qualification_level",
             "qualification_number",
             "registration_date",
@@ -141,6 +213,20 @@ class ProfileForm(forms.ModelForm):
         self.user = user
         self.fields["full_name"].initial = user.full_name
         self.fields["phone"].initial = user.phone
+        self.fields["organization"].required = False
+        if self.instance.organization_id:
+            self.fields["organization"].initial = str(self.instance.organization_id)
+        elif self.instance.unlisted_organization:
+            self.fields["organization"].initial = UNLISTED_ORGANIZATION
+            self.fields["unlisted_organization"].initial = self.instance.unlisted_organization
+
+    def profile_data(self) -> dict:
+        """What the profile service writes, from the cleaned form."""
+        fields = [*self.Meta.fields, "organization", "unlisted_organization"]
+        data = {name: self.cleaned_data[name] for name in fields}
+        if data["organization"] == "":
+            data["organization"] = None
+        return data
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
@@ -149,3 +235,75 @@ class ProfileForm(forms.ModelForm):
                 _("An account with this mobile number already exists."), code="duplicate_phone"
             )
         return phone
+
+
+class PhoneCodeForm(forms.Form):
+    """A mobile number and the code texted to it. Submitted with the "send" button it asks
+    for a code, and only the number is needed; otherwise it carries the code."""
+
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=11,
+        validators=[phone_validator],
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "numeric"}),
+    )
+    code = forms.CharField(
+        label=_("SMS code"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sending = bool(self.data.get("send"))
+
+    def clean_phone(self):
+        return self.cleaned_data["phone"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.sending and not cleaned.get("code"):
+            self.add_error("code", _("Enter the code texted to your phone."))
+        return cleaned
+
+
+class PhonePasswordForm(PhoneCodeForm):
+    """A phone code and the new password it sets (password reset by phone)."""
+
+    password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.sending:
+            return cleaned
+        password1 = cleaned.get("password1")
+        password2 = cleaned.get("password2")
+        if not password1:
+            self.add_error("password1", _("Choose a password."))
+        elif password1 != password2:
+            self.add_error("password2", _("The two passwords do not match."))
+        return cleaned
+
+
+class AccountClaimForm(PhonePasswordForm):
+    """Claiming an account made at a class or from a roster: phone code, a password and,
+    if the owner wishes, an email address."""
+
+    email = forms.EmailField(
+        label=_("Email address (optional)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

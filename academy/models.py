@@ -123,6 +123,15 @@ class TraineeProfile(models.Model):
             "Date of registration as a social worker; starts the continuing-education cycle."
         ),
     )
+    unlisted_organization = models.CharField(
+        _("unlisted organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The organisation the trainee typed because it was not in the list; an "
+            "administrator maps it to a listed one."
+        ),
+    )
 
     class Meta:
         verbose_name = _("trainee profile")
@@ -130,6 +139,39 @@ class TraineeProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS to log in, reset a password or claim an account.
+
+    Only a keyed hash of the code is kept. The rows also count the codes sent, so every
+    web process applies the same limits per phone and per client address.
+    """
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", _("Log in")
+        RESET = "reset", _("Reset the password")
+        CLAIM = "claim", _("Claim an account")
+
+    phone = models.CharField(_("mobile phone"), max_length=11)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    code_hash = models.CharField(_("code hash"), max_length=128)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("sent"))
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("wrong tries"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("phone code")
+        verbose_name_plural = _("phone codes")
+        indexes = [
+            models.Index(fields=["phone", "created_at"]),
+            models.Index(fields=["client_address", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.phone} · {self.get_purpose_display()}"
 
 
 @register_setting(icon="site")

@@ -1,7 +1,8 @@
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from . import admin_views
 from .access import AdministratorMenuItem
 from .viewsets import login_lockout_viewset, organization_viewset
 
@@ -23,4 +24,25 @@ def register_job_dashboard_menu_item():
         reverse("django_rq:home"),
         icon_name="cogs",
         order=10000,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_unlisted_organization_urls():
+    return [
+        path(
+            "organizations/unlisted/",
+            admin_views.unlisted_organizations,
+            name="unlisted_organizations",
+        )
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_unlisted_organizations_menu_item():
+    return AdministratorMenuItem(
+        _("Unlisted organisations"),
+        reverse("unlisted_organizations"),
+        icon_name="group",
+        order=310,
     )

@@ -62,6 +62,7 @@ def register_admin_urls():
 
 for menu_item in (
     menus.roster_menu_item,
+    menus.account_merge_menu_item,
     menus.certificate_bundles_menu_item,
     menus.attendance_menu_item,
     menus.trainer_roll_call_menu_item,

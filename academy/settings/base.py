@@ -112,6 +112,7 @@ AUTH_USER_MODEL = "academy.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesBackend",
     "academy.auth_backends.EmailOrPhoneBackend",
+    "academy.auth_backends.PhoneCodeBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -134,12 +135,14 @@ AXES_LOCKOUT_CALLABLE = "academy.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ADMIN = False
+# Failed logins by SMS code count like wrong passwords; the code is never stored with them.
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]
 AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:profile"
+LOGIN_REDIRECT_URL = "enrollments:dashboard"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "zh-hans"
@@ -185,6 +188,23 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "academy@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Text messages (academy/sms.py): the console backend prints them.
 ACADEMY_SMS_BACKEND = env_str("ACADEMY_SMS_BACKEND", "academy.sms.ConsoleBackend")
+# One-time SMS codes (login, password reset, claiming an account): a code lives 5 minutes
+# and allows 5 wrong tries; a number gets at most one code a minute and 5 an hour, a
+# client address 10 an hour.
+ACADEMY_PHONE_CODE_TTL = timedelta(minutes=env_int("PHONE_CODE_MINUTES", 5))
+ACADEMY_PHONE_CODE_MAX_TRIES = env_int("PHONE_CODE_MAX_TRIES", 5)
+ACADEMY_PHONE_CODE_INTERVAL = timedelta(seconds=env_int("PHONE_CODE_INTERVAL_SECONDS", 60))
+ACADEMY_PHONE_CODE_PER_PHONE_PER_HOUR = env_int("PHONE_CODE_PER_PHONE_PER_HOUR", 5)
+ACADEMY_PHONE_CODE_PER_ADDRESS_PER_HOUR = env_int("PHONE_CODE_PER_ADDRESS_PER_HOUR", 10)
+# Tencent Cloud SMS (academy/sms_tencent.py, the "tencent-sms" extra), when
+# ACADEMY_SMS_BACKEND = "academy.sms_tencent.TencentBackend".
+TENCENT_SMS_SECRET_ID = env_str("TENCENT_SMS_SECRET_ID", "")
+TENCENT_SMS_SECRET_KEY = env_str("TENCENT_SMS_SECRET_KEY", "")
+TENCENT_SMS_SDK_APP_ID = env_str("TENCENT_SMS_SDK_APP_ID", "")
+TENCENT_SMS_SIGN_NAME = env_str("TENCENT_SMS_SIGN_NAME", "")
+TENCENT_SMS_TEMPLATES = env_str("TENCENT_SMS_TEMPLATES", "")
+TENCENT_SMS_TEMPLATE_ID = env_str("TENCENT_SMS_TEMPLATE_ID", "")
+TENCENT_SMS_REGION = env_str("TENCENT_SMS_REGION", "ap-guangzhou")
 
 REDIS_URL = redis_url(env_str("REDIS_URL"))
 TASKS = tasks_config(REDIS_URL)

@@ -18,6 +18,15 @@ def roster_menu_item() -> MenuItem:
     )
 
 
+def account_merge_menu_item() -> MenuItem:
+    return AdministratorMenuItem(
+        _("Merge accounts"),
+        reverse("enrollments_admin:account_merge"),
+        icon_name="user",
+        order=265,
+    )
+
+
 def certificate_bundles_menu_item() -> MenuItem:
     return AdministratorMenuItem(
         _("Certificate downloads"),

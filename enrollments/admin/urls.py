@@ -23,6 +23,7 @@ learning_urlpatterns = [
         history.trainee_history_export,
         name="trainee_history_export",
     ),
+    path("accounts/merge/", learning.account_merge_screen, name="account_merge"),
     path("roster/", learning.roster_courses, name="roster_courses"),
     path("roster/template.xlsx", learning.roster_template, name="roster_template"),
     path("roster/<int:course_id>/", learning.roster_upload, name="roster_upload"),

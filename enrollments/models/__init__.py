@@ -1,3 +1,4 @@
+from .accounts import AccountMerge
 from .attendance import Attendance, AttendanceRule, CheckinCodeAttempt, SessionAttendanceState
 from .calendar_feed import CalendarFeedToken
 from .certificates import (
@@ -30,6 +31,7 @@ from .policy import ContinuingEducationPolicy
 from .statistics import SessionFigures, StatisticsRollup, StatisticsRule, TraineeMonthFigures
 
 __all__ = [
+    "AccountMerge",
     "Attendance",
     "AttendanceExport",
     "AttendanceRule",

@@ -35,7 +35,7 @@ def test_trainee_registers_with_an_organisation_and_is_logged_in(client, organiz
     response = client.post(reverse("accounts:register"), registration_data(organization))
 
     assert response.status_code == 302
-    assert response.url == reverse("accounts:profile")
+    assert response.url == reverse("enrollments:dashboard")
     user = User.objects.get(email="xiaoyan@example.com")
     assert user.full_name == "欧阳晓燕"
     assert user.phone == "13812345678"

@@ -95,7 +95,9 @@ def test_newcomer_registers_studies_checks_in_and_verifies_the_certificate(
     page.locator("#id_password1").fill("shegong-learning-2026")
     page.locator("#id_password2").fill("shegong-learning-2026")
     page.get_by_role("button", name="创建账号").click()
-    page.wait_for_url("**/accounts/profile/")
+    page.wait_for_url("**/learning/")
+    expect(page.get_by_role("heading", name="我的学习")).to_be_visible()
+    browser.goto("/accounts/profile/")
     in_english(browser, "profile", heading("个人资料"), heading("My profile"))
 
     # The catalogue, filtered to the newcomer track.

@@ -30,9 +30,13 @@ def test_newcomer_registers_and_switches_language(visit):
     browser.screenshot("register-zh")
     page.get_by_role("button", name="创建账号").click()
 
-    page.wait_for_url("**/accounts/profile/")
+    # A new trainee lands on My learning.
+    page.wait_for_url("**/learning/")
     assert "欢迎您，欧阳晓燕" in page.content()
+    assert page.get_by_role("heading", name="我的学习").is_visible()
     browser.assert_fits_the_screen()
+    browser.screenshot("my-learning-zh")
+    browser.goto("/accounts/profile/")
     browser.screenshot("profile-zh")
 
     page.get_by_role("button", name="English").click()

@@ -17,10 +17,13 @@ from academy.models import User
 from academy.roles import is_administrator
 from courses.models import CoursePage
 from enrollments.admin.views.attendance import _xlsx_download
+from enrollments.forms.accounts import AccountMergeForm
 from enrollments.forms.learning import HourAdjustmentForm, ReasonForm, RosterUploadForm
 from enrollments.selectors.access import enrollment_managed_queryset
+from enrollments.selectors.accounts import account_merge_list, account_merge_preview
 from enrollments.selectors.enrollment import enrollment_list_for_user
 from enrollments.selectors.hours import hour_entry_list, hours_summary
+from enrollments.services.accounts import account_merge
 from enrollments.services.enrollment import (
     enrollment_admit_from_waitlist,
     enrollment_approve,
@@ -212,4 +215,41 @@ def roster_preview(request, course_id, token):
         "enrollments/admin/roster_preview.html",
         _("Check the roster: %(course)s") % {"course": course.title},
         {"course": course, "report": report, "row_count": len(sheet.rows)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def account_merge_screen(request):
+    """Pick two accounts of one person, see what would move, and confirm."""
+    _require_administrator(request)
+    form = AccountMergeForm(request.POST or None)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        kept, merged = form.cleaned_data["kept"], form.cleaned_data["merged"]
+        if "confirm" in request.POST:
+            try:
+                audit = account_merge(kept=kept, merged=merged, actor=request.user)
+            except RuleViolation as error:
+                form_add_rule_violation(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(merged)s was merged into %(kept)s; %(rows)s records moved.")
+                    % {
+                        "merged": merged,
+                        "kept": kept,
+                        "rows": sum(audit.counts.values()),
+                    },
+                )
+                return redirect("enrollments_admin:account_merge")
+        if form.is_valid() and kept.pk == merged.pk:
+            form.add_error(None, _("Choose two different accounts."))
+        elif form.is_valid():
+            preview = account_merge_preview(kept=kept, merged=merged)
+    return _render(
+        request,
+        "enrollments/admin/account_merge.html",
+        _("Merge accounts"),
+        {"form": form, "preview": preview, "merges": account_merge_list()},
+        icon="user",
     )
