@@ -121,11 +121,12 @@ def _profile(relation: Relation, kept: User, merged: User, counts: Counter) -> N
 
 
 def _month_figures(relation: Relation, kept: User, merged: User, counts: Counter) -> None:
-    """Monthly figures add up; months only the merged account has move."""
+    """Monthly figures add up; months only the merged account has move. Their profile
+    columns are the kept account's from the next rebuild on."""
     additive = [
         field.name
         for field in TraineeMonthFigures._meta.concrete_fields
-        if field.name not in ("id", "user", "month")
+        if field.name not in ("id", "user", "month", "organization", "qualification_level")
     ]
     kept_months = {row.month: row for row in TraineeMonthFigures.objects.filter(user=kept)}
     for row in TraineeMonthFigures.objects.filter(user=merged):
@@ -274,6 +275,23 @@ RELATION_HANDLERS: dict[str, Handler] = {
     "enrollments.HourEntry.user": _hour_entries,
     "enrollments.HourEntry.recorded_by": _move,
     "enrollments.TraineeMonthFigures.user": _month_figures,
+    "enrollments.Notification.recipient": _move_unless_kept_has("key"),
+    "enrollments.NotificationPreference.user": _move_unless_kept_has("kind", "channel"),
+    # A personal calendar link of the deactivated account would stop working anyway.
+    "enrollments.CalendarFeedToken.user": _delete,
+    # The change history says who held and who changed each row at the time; a merge
+    # is recorded by its own line and never rewrites it.
+    **{
+        f"enrollments.Historical{model}.{field}": _stay
+        for model, fields in (
+            ("Attendance", ("history_user", "marked_by")),
+            ("SessionAttendanceState", ("history_user", "locked_by")),
+            ("HourEntry", ("history_user", "user", "recorded_by")),
+            ("Enrollment", ("history_user", "user", "decided_by")),
+            ("Certificate", ("history_user",)),
+        )
+        for field in fields
+    },
     "wagtailusers.UserProfile.user": _stay,
     "wagtaildocs.Document.uploaded_by_user": _move,
     "wagtailimages.Image.uploaded_by_user": _move,
