@@ -234,3 +234,43 @@ def test_monthly_figures_add_up(admin_user):
     assert (figures[march].marks, figures[march].hours_online) == (3, 4)
     assert figures[april].marks == 4
     assert not TraineeMonthFigures.objects.filter(user=merged).exists()
+
+
+def test_a_merge_moves_notices_keeps_the_kept_choices_drops_the_calendar_link_and_history(
+    admin_user,
+):
+    from enrollments.models import (
+        CalendarFeedToken,
+        Notification,
+        NotificationChannel,
+        NotificationKind,
+        NotificationPreference,
+    )
+    from enrollments.services.calendar_feed import calendar_feed_token_create
+    from enrollments.services.notifications.sending import notification_send
+
+    kept = people.trainee(full_name="钱梅", phone="13500000011")
+    merged = people.trainee(full_name="钱梅", phone="13500000012")
+    reminder = {"kind": NotificationKind.SESSION_REMINDER, "title": "明天上课", "body": "9:00"}
+    notification_send(recipient=kept, key="session-reminder:1", **reminder)
+    notification_send(recipient=merged, key="session-reminder:1", **reminder)
+    notification_send(recipient=merged, key="session-reminder:2", **reminder)
+    sms = {"kind": NotificationKind.SESSION_REMINDER, "channel": NotificationChannel.SMS}
+    NotificationPreference.objects.create(user=kept, enabled=True, **sms)
+    NotificationPreference.objects.create(user=merged, enabled=False, **sms)
+    calendar_feed_token_create(user=merged)
+    session = tree.session(days_ahead=-1)
+    enrolment = records.enrollment(course=session.course, user=merged)
+    mark = records.attendance(session=session, enrollment=enrolment)
+    versions_before = list(mark.history.values_list("history_id", "enrollment_id"))
+
+    account_merge(kept=kept, merged=merged, actor=admin_user)
+
+    assert sorted(Notification.objects.filter(recipient=kept).values_list("key", flat=True)) == [
+        "session-reminder:1",
+        "session-reminder:2",
+    ]
+    assert not Notification.objects.filter(recipient=merged).exists()
+    assert NotificationPreference.objects.get(user=kept, **sms).enabled is True
+    assert not CalendarFeedToken.objects.filter(user=merged).exists()
+    assert list(mark.history.values_list("history_id", "enrollment_id")) == versions_before
