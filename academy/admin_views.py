@@ -49,6 +49,7 @@ def unlisted_organizations(request):
         "academy/admin/unlisted_organizations.html",
         {
             "page_title": _("Unlisted organisations"),
+            "header_title": _("Unlisted organisations"),
             "header_icon": "group",
             "rows": rows,
             "organizations": organizations,

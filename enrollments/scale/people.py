@@ -138,6 +138,7 @@ def users_insert(
             "qualification_level",
             "qualification_number",
             "registration_date",
+            "unlisted_organization",
         ],
         (
             (
@@ -149,6 +150,7 @@ def users_insert(
                 today - timedelta(days=rng.randrange(100, 3000))
                 if level != QualificationLevel.NONE
                 else None,
+                "",
             )
             for index, user_id in enumerate(ids)
             for level in [levels[(user_id * 7) % len(levels)]]

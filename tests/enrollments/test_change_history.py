@@ -96,7 +96,7 @@ def test_two_marks_and_a_lock_and_unlock_show_three_actors_and_their_times(
 
     changes = session_change_history(session=session)
     assert [(change.actor, change.record, change.after) for change in changes] == [
-        (locker.full_name, "考勤锁定", "考勤锁定: 未锁定"),
+        (locker.full_name, "考勤锁定", "考勤锁定: 已解锁"),
         (locker.full_name, "考勤锁定", "考勤锁定: 已锁定"),
         (second_marker.full_name, "考勤", "状态: 迟到; 计入学时: 1.5"),
         (trainer_user.full_name, "考勤", "状态: 出勤; 方式: 点名; 计入学时: 3.0"),
@@ -115,7 +115,7 @@ def test_two_marks_and_a_lock_and_unlock_show_three_actors_and_their_times(
         assert name in html
     for change in changes:
         assert timezone.localtime(change.at).strftime("%Y-%m-%d %H:%M:%S") in html
-    assert html.index("已锁定 → 未锁定") < html.index("出勤 → 迟到")
+    assert html.index("已锁定 → 已解锁") < html.index("出勤 → 迟到")
 
 
 def test_the_session_history_is_shown_to_its_trainers_and_hidden_from_others(

@@ -53,7 +53,7 @@ def test_a_refused_text_message_is_retried_and_then_sent(rq_tasks, sms_outbox):
     real_send = sms.LocmemBackend.send
     calls = []
 
-    def refuse_once(self, *, phone, text):
+    def refuse_once(self, *, phone, text, **provider_fields):
         calls.append(phone)
         if len(calls) == 1:
             raise sms.SmsError("provider busy")
