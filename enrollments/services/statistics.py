@@ -148,12 +148,12 @@ def _rollup_tables_tidy() -> None:
     """Give the planner the rebuilt tables' statistics at once and, on PostgreSQL outside a
     transaction, clear the rows the rebuild deleted, so the next page reads them by index
     alone instead of waiting for autovacuum."""
+    if connection.vendor != "postgresql":
+        return
     tables = ", ".join(
         connection.ops.quote_name(model._meta.db_table)
         for model in (TraineeMonthFigures, SessionFigures)
     )
-    if connection.vendor != "postgresql":
-        return
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
             cursor.execute(f"ANALYZE {tables}")

@@ -1,15 +1,13 @@
 """The administrators' Attendance menu: sessions and locking, records, exports, hours
 summary and the import of live-online participant lists."""
 
-import tempfile
 import uuid
-from collections.abc import Callable
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_POST
 from academy.access import administrator_required, private_file_response
 from academy.errors import RuleViolation
 from courses.models import ClassSession
+from enrollments.admin.views.downloads import XLSX_CONTENT_TYPE, xlsx_download
 from enrollments.documents.spreadsheets import attendance_csv_stream
 from enrollments.forms.attendance import (
     AttendanceExportForm,
@@ -43,19 +42,8 @@ from enrollments.services.exports import (
     hours_summary_file_write,
 )
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Import refusals about the chosen session rather than the file.
 SESSION_REFUSALS = {"not_live_online", "not_open_yet"}
-
-
-def _xlsx_download(filename: str, write: Callable[..., object], **arguments) -> FileResponse:
-    """Send the spreadsheet that ``write(output=..., **arguments)`` writes to a scratch file."""
-    output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-    write(output=output, **arguments)
-    output.seek(0)
-    return FileResponse(
-        output, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )
 
 
 def _render(request, template, title, context):
@@ -117,7 +105,7 @@ def export(request):
             )
             response["Content-Disposition"] = f'attachment; filename="attendance-{stamp}.csv"'
             return response
-        return _xlsx_download(
+        return xlsx_download(
             f"attendance-{stamp}.xlsx",
             attendance_export_file_write,
             export_format=export_format,
@@ -150,7 +138,7 @@ def hours_summary(request):
     form = HoursSummaryForm(request.GET or None)
     if request.GET and form.is_valid():
         data = form.cleaned_data
-        return _xlsx_download(
+        return xlsx_download(
             f"hours-{data['date_from']:%Y%m%d}-{data['date_to']:%Y%m%d}.xlsx",
             hours_summary_file_write,
             language=get_language(),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from academy.roles import is_administrator
 from courses.models import ClassSession, CoursePage
-from enrollments.admin.views.attendance import _xlsx_download as xlsx_download
+from enrollments.admin.views.downloads import xlsx_download
 from enrollments.documents.spreadsheets import evaluation_csv_stream, evaluation_xlsx_write
 from enrollments.forms.evaluations import EvaluationResultsForm
 from enrollments.models import EvaluationQuestion

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from academy.access import administrator_required
 from academy.models import User
 from courses.models import ClassSession
-from enrollments.admin.views.attendance import _xlsx_download
+from enrollments.admin.views.downloads import xlsx_download
 from enrollments.documents.spreadsheets import (
     change_history_csv_stream,
     change_history_xlsx_write,
@@ -61,7 +61,7 @@ def _download(changes: list[ChangeRecord], *, name: str, file_format: str) -> Ht
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    return _xlsx_download(filename, change_history_xlsx_write, changes=changes, language=language)
+    return xlsx_download(filename, change_history_xlsx_write, changes=changes, language=language)
 
 
 def _session_for(request, session_id: int) -> ClassSession:

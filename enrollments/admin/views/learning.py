@@ -16,7 +16,7 @@ from academy.forms import form_add_rule_violation
 from academy.models import User
 from academy.roles import is_administrator
 from courses.models import CoursePage
-from enrollments.admin.views.attendance import _xlsx_download
+from enrollments.admin.views.downloads import xlsx_download
 from enrollments.forms.accounts import AccountMergeForm
 from enrollments.forms.learning import HourAdjustmentForm, ReasonForm, RosterUploadForm
 from enrollments.selectors.access import enrollment_managed_queryset
@@ -146,7 +146,7 @@ def roster_courses(request):
 
 def roster_template(request):
     _require_administrator(request)
-    return _xlsx_download("roster-template.xlsx", roster_template_write)
+    return xlsx_download("roster-template.xlsx", roster_template_write)
 
 
 @require_http_methods(["GET", "POST"])

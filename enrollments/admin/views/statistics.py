@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from academy.models import AcademySettings
 from enrollments.admin.charts import column_chart, share_chart
-from enrollments.admin.views.attendance import _xlsx_download
+from enrollments.admin.views.downloads import xlsx_download
 from enrollments.documents.statistics import statistics_pdf, statistics_xlsx_write
 from enrollments.forms.statistics import StatisticsPeriodForm
 from enrollments.models import StatisticsRule
@@ -99,7 +99,7 @@ def statistics_xlsx(request):
     form, report = _report(request)
     if report is None:
         return statistics_index(request)
-    return _xlsx_download(_filename(report, "xlsx"), statistics_xlsx_write, report=report)
+    return xlsx_download(_filename(report, "xlsx"), statistics_xlsx_write, report=report)
 
 
 @statistics_reader_required
