@@ -353,6 +353,17 @@ class TestExpiry:
         on_time_attempt.refresh_from_db()
         assert on_time_attempt.submitted_at is not None
 
+    def test_the_scheduler_runs_the_task(self, settings):
+        from django_rq.cron import DjangoCronScheduler
+
+        from enrollments.tasks import exam_attempts_expire_task
+
+        scheduler = DjangoCronScheduler()
+        scheduler.load_config_from_file("enrollments.cron")
+        [job] = [job for job in scheduler.get_jobs() if job.name == "exam_attempts_expire"]
+        assert job.func is exam_attempts_expire_task.func
+        assert job.interval == settings.EXAM_EXPIRY_INTERVAL_SECONDS
+
     def test_the_task_runs_the_service(self, bank):
         from enrollments.tasks import exam_attempts_expire_task
 
