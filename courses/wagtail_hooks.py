@@ -1,13 +1,20 @@
 from wagtail import hooks
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
-from .models import CourseCatalogPage
-from .permissions import CourseTreePagePermissionPolicy, CourseTreePageViewSet
+from .models import CourseCatalogPage, Question
+from .permissions import (
+    CourseTreePagePermissionPolicy,
+    CourseTreePageViewSet,
+    QuestionPermissionPolicy,
+)
 from .roles import catalog_page_permissions_sync
+from .viewsets import QuestionBankViewSetGroup
 
 # Registered before any admin view asks for the page policy.
 register_permission_policy(Page, CourseTreePagePermissionPolicy())
+register_permission_policy(Question, QuestionPermissionPolicy(Question))
 
 
 @hooks.register("after_create_page")
@@ -20,3 +27,6 @@ def grant_trainer_permissions_on_new_catalog(request, page):
 def register_page_explorer():
     # After Wagtail's own base page viewset (order -1), so this one lists every page.
     return CourseTreePageViewSet(model=Page)
+
+
+register_snippet(QuestionBankViewSetGroup)

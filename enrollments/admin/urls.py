@@ -3,7 +3,15 @@
 
 from django.urls import include, path
 
-from enrollments.admin.views import attendance, certificates, history, jobs, learning, statistics
+from enrollments.admin.views import (
+    attendance,
+    certificates,
+    history,
+    jobs,
+    learning,
+    questions,
+    statistics,
+)
 
 learning_urlpatterns = [
     path(
@@ -72,10 +80,27 @@ statistics_urlpatterns = [
     path("pdf/", statistics.statistics_pdf_download, name="pdf"),
 ]
 
+question_urlpatterns = [
+    path("", questions.question_banks, name="banks"),
+    path("template.xlsx", questions.question_template, name="template"),
+    path(
+        "banks/<int:bank_id>/export.<str:file_format>",
+        questions.question_bank_export,
+        name="export",
+    ),
+    path("banks/<int:bank_id>/import/", questions.question_import_upload, name="import_upload"),
+    path(
+        "banks/<int:bank_id>/import/<str:token>/",
+        questions.question_import_preview,
+        name="import_preview",
+    ),
+]
+
 urlpatterns = [
     path("jobs/", include((job_urlpatterns, "jobs_admin"))),
     path("learning/", include((learning_urlpatterns, "enrollments_admin"))),
     path("certificate-admin/", include((certificate_urlpatterns, "certificates_admin"))),
     path("attendance/", include((attendance_urlpatterns, "attendance_admin"))),
     path("statistics/", include((statistics_urlpatterns, "statistics_admin"))),
+    path("question-files/", include((question_urlpatterns, "questions_admin"))),
 ]
