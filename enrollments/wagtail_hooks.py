@@ -66,6 +66,7 @@ for menu_item in (
     menus.certificate_bundles_menu_item,
     menus.attendance_menu_item,
     menus.trainer_roll_call_menu_item,
+    menus.marking_menu_item,
 ):
     hooks.register("register_admin_menu_item", menu_item)
 hooks.register("register_reports_menu_item", menus.statistics_menu_item)

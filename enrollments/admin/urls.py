@@ -9,6 +9,7 @@ from enrollments.admin.views import (
     history,
     jobs,
     learning,
+    marking,
     questions,
     statistics,
 )
@@ -96,6 +97,11 @@ question_urlpatterns = [
     ),
 ]
 
+marking_urlpatterns = [
+    path("", marking.marking_queue, name="queue"),
+    path("answers/<int:attempt_question_id>/", marking.marking_answer, name="answer"),
+]
+
 urlpatterns = [
     path("jobs/", include((job_urlpatterns, "jobs_admin"))),
     path("learning/", include((learning_urlpatterns, "enrollments_admin"))),
@@ -103,4 +109,5 @@ urlpatterns = [
     path("attendance/", include((attendance_urlpatterns, "attendance_admin"))),
     path("statistics/", include((statistics_urlpatterns, "statistics_admin"))),
     path("question-files/", include((question_urlpatterns, "questions_admin"))),
+    path("marking/", include((marking_urlpatterns, "marking_admin"))),
 ]
