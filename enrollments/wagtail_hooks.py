@@ -70,6 +70,7 @@ for menu_item in (
 ):
     hooks.register("register_admin_menu_item", menu_item)
 hooks.register("register_reports_menu_item", menus.statistics_menu_item)
+hooks.register("register_reports_menu_item", menus.exam_statistics_menu_item)
 
 
 # Inside Wagtail's view-restriction check (an on_serve_page hook of order 0), so that

@@ -80,7 +80,7 @@ def statistics_menu_item() -> MenuItem:
 
 
 class MarkingMenuItem(MenuItem):
-    """For administrators and trainers: the case answers waiting for them."""
+    """For administrators and trainers: their courses' case answers and exam figures."""
 
     def is_shown(self, request):
         return is_administrator(request.user) or is_trainer(request.user)
@@ -92,4 +92,13 @@ def marking_menu_item() -> MenuItem:
         reverse("marking_admin:queue"),
         icon_name="edit",
         order=240,
+    )
+
+
+def exam_statistics_menu_item() -> MenuItem:
+    return MarkingMenuItem(
+        _("Exam statistics"),
+        reverse("exam_statistics_admin:index"),
+        icon_name="table",
+        order=250,
     )

@@ -6,6 +6,7 @@ from django.urls import include, path
 from enrollments.admin.views import (
     attendance,
     certificates,
+    exam_statistics,
     history,
     jobs,
     learning,
@@ -102,6 +103,12 @@ marking_urlpatterns = [
     path("answers/<int:attempt_question_id>/", marking.marking_answer, name="answer"),
 ]
 
+exam_statistics_urlpatterns = [
+    path("", exam_statistics.exam_statistics_index, name="index"),
+    path("<int:exam_id>/", exam_statistics.exam_statistics_detail, name="detail"),
+    path("<int:exam_id>/xlsx/", exam_statistics.exam_statistics_xlsx, name="xlsx"),
+]
+
 urlpatterns = [
     path("jobs/", include((job_urlpatterns, "jobs_admin"))),
     path("learning/", include((learning_urlpatterns, "enrollments_admin"))),
@@ -110,4 +117,5 @@ urlpatterns = [
     path("statistics/", include((statistics_urlpatterns, "statistics_admin"))),
     path("question-files/", include((question_urlpatterns, "questions_admin"))),
     path("marking/", include((marking_urlpatterns, "marking_admin"))),
+    path("exam-statistics/", include((exam_statistics_urlpatterns, "exam_statistics_admin"))),
 ]
