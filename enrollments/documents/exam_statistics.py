@@ -23,7 +23,7 @@ def exam_statistics_xlsx_write(
     workbook = Workbook(write_only=True)
     xlsx_sheet_write(
         workbook,
-        title=_("Summary"),
+        title=pgettext("sheet", "Summary"),
         columns=[
             SheetColumn(_("Exam"), ColumnKind.TITLE),
             SheetColumn(_("Figure"), ColumnKind.COUNT),
@@ -32,7 +32,7 @@ def exam_statistics_xlsx_write(
             [_("Marked attempts"), summary.attempts],
             [_("Mean score"), KindedValue(summary.mean_score, ColumnKind.HOURS)],
             [_("Pass rate"), KindedValue(summary.pass_rate, ColumnKind.PERCENT)],
-            [_("Attempts in each 27% group"), summary.group_size],
+            [_("Attempts in the upper and in the lower group"), summary.group_size],
         ],
     )
     xlsx_sheet_write(
@@ -40,7 +40,7 @@ def exam_statistics_xlsx_write(
         title=_("Score distribution"),
         columns=[
             SheetColumn(_("From (share of the total)"), ColumnKind.PERCENT),
-            SheetColumn(_("To"), ColumnKind.PERCENT),
+            SheetColumn(pgettext("score band", "To"), ColumnKind.PERCENT),
             SheetColumn(_("Attempts"), ColumnKind.COUNT),
         ],
         rows=([band.low_share, band.high_share, band.count] for band in distribution),

@@ -138,7 +138,7 @@ def test_the_page_and_its_workbook_for_the_course_trainer_only(client, marked_ex
     assert page.status_code == 200
     assert page.content.decode().count('class="discriminates-badly"') == 2
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    assert workbook.sheetnames[:3] == ["概要", "成绩分布", "题目"]
+    assert workbook.sheetnames[:3] == ["概览", "成绩分布", "题目"]
     rows = list(workbook["题目"].iter_rows(values_only=True))
     assert len(rows) == 5
     assert rows[1][0] == "第 3 题"
