@@ -59,8 +59,8 @@ class QuestionFilterSet(WagtailFilterSet):
 class QuestionScopeMixin:
     """A question outside the user's banks is not found, whatever the view."""
 
-    def get_object(self, queryset=None):
-        question = super().get_object(queryset)
+    def get_object(self, *args, **kwargs):
+        question = super().get_object(*args, **kwargs)
         if not question_banks_for_user(self.request.user).filter(pk=question.bank_id).exists():
             raise Http404
         return question
