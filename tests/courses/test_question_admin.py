@@ -4,6 +4,8 @@ question files' screens."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import ExamPaper, Question, QuestionType
@@ -210,3 +212,31 @@ def test_the_import_screens_report_bad_rows_then_import_the_good_ones(
     assert template.status_code == 200
     other = qf.bank(paper=qf.paper(subject="practice"))
     assert client.get(reverse("questions_admin:export", args=[other.pk, "xlsx"])).status_code == 404
+
+
+def test_the_listing_filters_by_paper_type_difficulty_topic_and_searches(client, admin_user, bank):
+    topic = qf.topic(bank=bank, path="伦理 / 价值")
+    qf.single(bank=bank, stem="价值观单选题", topic=topic, difficulty=1)
+    qf.true_false(bank=bank, stem="伦理判断题", difficulty=3)
+    other = qf.bank(paper=qf.paper(subject="practice"))
+    qf.single(bank=other, stem="实务单选题")
+    client.force_login(admin_user)
+    url = reverse("courses_questions:list")
+
+    def stems(**params):
+        page = client.get(url, params).content.decode()
+        return {s for s in ("价值观单选题", "伦理判断题", "实务单选题") if s in page}
+
+    assert stems() == {"价值观单选题", "伦理判断题", "实务单选题"}
+    assert stems(paper=bank.paper_id) == {"价值观单选题", "伦理判断题"}
+    assert stems(question_type="true_false") == {"伦理判断题"}
+    assert stems(difficulty="1") == {"价值观单选题"}
+    assert stems(topic=topic.pk) == {"价值观单选题"}
+    assert stems(q="实务") == {"实务单选题"}
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _index in range(10):
+        qf.multiple(bank=other, topic=qf.topic(bank=other, path=f"第 {_index} 章"))
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
