@@ -12,6 +12,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import (
     EditView,
     HistoryView,
@@ -102,6 +103,27 @@ class QuestionRevisionsCompareView(QuestionScopeMixin, RevisionsCompareView):
     pass
 
 
+class QuestionChooserScopeMixin:
+    """The chooser offers only the questions of the user's banks."""
+
+    def get_object_list(self):
+        banks = question_banks_for_user(self.request.user)
+        return super().get_object_list().filter(bank__in=banks).select_related("bank")
+
+
+class QuestionChooseView(QuestionChooserScopeMixin, ChooseView):
+    pass
+
+
+class QuestionChooseResultsView(QuestionChooserScopeMixin, ChooseResultsView):
+    pass
+
+
+class QuestionChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = QuestionChooseView
+    choose_results_view_class = QuestionChooseResultsView
+
+
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
@@ -114,6 +136,7 @@ class QuestionViewSet(SnippetViewSet):
     usage_view_class = QuestionUsageView
     revisions_view_class = QuestionRevisionView
     revisions_compare_view_class = QuestionRevisionsCompareView
+    chooser_viewset_class = QuestionChooserViewSet
     filterset_class = QuestionFilterSet
     search_fields = ["stem", "explanation"]
     search_backend_name = None

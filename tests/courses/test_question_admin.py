@@ -240,3 +240,18 @@ def test_the_listing_filters_by_paper_type_difficulty_topic_and_searches(client,
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_question_chooser_offers_a_trainer_only_their_banks_questions(
+    client, bank, exam_prep_trainer
+):
+    qf.single(bank=bank, stem="本科目的题")
+    qf.single(bank=qf.bank(paper=qf.paper(subject="practice")), stem="别的科目的题")
+    client.force_login(exam_prep_trainer)
+    viewset = Question.snippet_viewset.chooser_viewset
+
+    for view in ("choose", "choose_results"):
+        response = client.get(reverse(viewset.get_url_name(view)))
+        page = response.content.decode() if view == "choose_results" else str(response.json())
+        assert "本科目的题" in page
+        assert "别的科目的题" not in page
