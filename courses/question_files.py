@@ -104,6 +104,10 @@ class QuestionDraft:
     sub_questions: list[SubQuestionDraft] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
 
+    @property
+    def type_label(self) -> str:
+        return str(QuestionType(self.question_type).label)
+
 
 @dataclass
 class QuestionProblem:

@@ -200,6 +200,7 @@ def test_the_import_screens_report_bad_rows_then_import_the_good_ones(
     preview = client.get(response["Location"])
     page = preview.content.decode()
     assert "<td>3</td><td>未知题型“填空”。</td>" in page
+    assert "<td>2</td><td>判断</td><td>伦理</td>" in page
     assert not Question.objects.filter(bank=bank).exists()
 
     done = client.post(response["Location"], {"mode": "good_questions"})
