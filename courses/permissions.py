@@ -15,11 +15,12 @@ from django.http import Http404
 from wagtail.admin.views.pages.listing import ExplorableIndexView
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import GroupPagePermission, Page
+from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from academy.roles import is_administrator
 
-from .models import CourseCatalogPage, CoursePage
+from .models import CourseCatalogPage, CoursePage, Exam, QuestionBank
 
 
 def trainer_course_paths(user) -> frozenset[str]:
@@ -82,3 +83,55 @@ class CourseTreePageViewSet(PageViewSet):
     """Wagtail's page views, with the explorer above."""
 
     index_view_class = CourseTreeExplorerView
+
+
+def trainer_bank_ids(user) -> frozenset[int]:
+    """The question banks a trainer edits: those of the papers their exam-preparation
+    courses prepare for, and those their courses' exams draw from. Remembered for the
+    request."""
+    cached = getattr(user, "_trainer_bank_ids", None)
+    if cached is None:
+        taught = CoursePage.objects.filter(trainers=user)
+        papers = taught.exclude(exam_paper="").values("exam_paper")
+        cached = frozenset(
+            QuestionBank.objects.filter(paper__subject__in=papers).values_list("pk", flat=True)
+        ) | frozenset(Exam.objects.filter(course__in=taught).values_list("bank_id", flat=True))
+        user._trainer_bank_ids = cached
+    return cached
+
+
+def question_banks_for_user(user):
+    """Banks whose questions the user may list and edit."""
+    if not user.is_active or user.is_anonymous:
+        return QuestionBank.objects.none()
+    if user_manages_courses(user):
+        return QuestionBank.objects.all()
+    return QuestionBank.objects.filter(pk__in=trainer_bank_ids(user))
+
+
+class QuestionPermissionPolicy(ModelPermissionPolicy):
+    """Administrators manage every question; a trainer of an exam-preparation course adds
+    and edits the questions of the banks named by ``trainer_bank_ids`` (the views narrow
+    the list and the objects to those banks). Nobody but an administrator deletes one."""
+
+    TRAINER_ACTIONS = frozenset({"add", "change", "view"})
+
+    def _is_bank_trainer(self, user) -> bool:
+        return bool(user.is_active and not user.is_anonymous and trainer_bank_ids(user))
+
+    def user_has_permission(self, user, action):
+        if user.is_active and not user.is_anonymous and user_manages_courses(user):
+            return True
+        return action in self.TRAINER_ACTIONS and self._is_bank_trainer(user)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        return user_manages_courses(user) or instance.bank_id in trainer_bank_ids(user)
+
+    def instances_user_has_permission_for(self, user, action):
+        if not self.user_has_permission(user, action):
+            return self.model._default_manager.none()
+        if user_manages_courses(user):
+            return self.model._default_manager.all()
+        return self.model._default_manager.filter(bank_id__in=trainer_bank_ids(user))

@@ -1,15 +1,22 @@
 from wagtail import hooks
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
 
 from .exam_admin import ExamPermissionPolicy, ExamViewSet
-from .models import CourseCatalogPage, Exam
-from .permissions import CourseTreePagePermissionPolicy, CourseTreePageViewSet
+from .models import CourseCatalogPage, Exam, Question
+from .permissions import (
+    CourseTreePagePermissionPolicy,
+    CourseTreePageViewSet,
+    QuestionPermissionPolicy,
+)
 from .roles import catalog_page_permissions_sync
+from .viewsets import QuestionBankViewSetGroup
 
 # Registered before any admin view asks for the page policy.
 register_permission_policy(Page, CourseTreePagePermissionPolicy())
 register_permission_policy(Exam, ExamPermissionPolicy(Exam))
+register_permission_policy(Question, QuestionPermissionPolicy(Question))
 
 
 @hooks.register("after_create_page")
@@ -27,3 +34,6 @@ def register_page_explorer():
 @hooks.register("register_admin_viewset")
 def register_exams():
     return ExamViewSet()
+
+
+register_snippet(QuestionBankViewSetGroup)

@@ -66,9 +66,11 @@ for menu_item in (
     menus.certificate_bundles_menu_item,
     menus.attendance_menu_item,
     menus.trainer_roll_call_menu_item,
+    menus.marking_menu_item,
 ):
     hooks.register("register_admin_menu_item", menu_item)
 hooks.register("register_reports_menu_item", menus.statistics_menu_item)
+hooks.register("register_reports_menu_item", menus.exam_statistics_menu_item)
 
 
 # Inside Wagtail's view-restriction check (an on_serve_page hook of order 0), so that

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import Menu, MenuItem
 
 from academy.access import AdministratorMenuItem, AdministratorSubmenuMenuItem, TrainerMenuItem
+from academy.roles import is_administrator, is_trainer
 from enrollments.admin.viewsets.attendance import attendance_record_viewset
 from enrollments.selectors.statistics import statistics_visible
 
@@ -75,4 +76,29 @@ class StatisticsMenuItem(MenuItem):
 def statistics_menu_item() -> MenuItem:
     return StatisticsMenuItem(
         _("Training statistics"), reverse("statistics_admin:index"), icon_name="table", order=50
+    )
+
+
+class MarkingMenuItem(MenuItem):
+    """For administrators and trainers: their courses' case answers and exam figures."""
+
+    def is_shown(self, request):
+        return is_administrator(request.user) or is_trainer(request.user)
+
+
+def marking_menu_item() -> MenuItem:
+    return MarkingMenuItem(
+        _("Mark case answers"),
+        reverse("marking_admin:queue"),
+        icon_name="edit",
+        order=240,
+    )
+
+
+def exam_statistics_menu_item() -> MenuItem:
+    return MarkingMenuItem(
+        _("Exam statistics"),
+        reverse("exam_statistics_admin:index"),
+        icon_name="table",
+        order=250,
     )

@@ -3,7 +3,17 @@
 
 from django.urls import include, path
 
-from enrollments.admin.views import attendance, certificates, history, jobs, learning, statistics
+from enrollments.admin.views import (
+    attendance,
+    certificates,
+    exam_statistics,
+    history,
+    jobs,
+    learning,
+    marking,
+    questions,
+    statistics,
+)
 
 learning_urlpatterns = [
     path(
@@ -72,10 +82,40 @@ statistics_urlpatterns = [
     path("pdf/", statistics.statistics_pdf_download, name="pdf"),
 ]
 
+question_urlpatterns = [
+    path("", questions.question_banks, name="banks"),
+    path("template.xlsx", questions.question_template, name="template"),
+    path(
+        "banks/<int:bank_id>/export.<str:file_format>",
+        questions.question_bank_export,
+        name="export",
+    ),
+    path("banks/<int:bank_id>/import/", questions.question_import_upload, name="import_upload"),
+    path(
+        "banks/<int:bank_id>/import/<str:token>/",
+        questions.question_import_preview,
+        name="import_preview",
+    ),
+]
+
+marking_urlpatterns = [
+    path("", marking.marking_queue, name="queue"),
+    path("answers/<int:attempt_question_id>/", marking.marking_answer, name="answer"),
+]
+
+exam_statistics_urlpatterns = [
+    path("", exam_statistics.exam_statistics_index, name="index"),
+    path("<int:exam_id>/", exam_statistics.exam_statistics_detail, name="detail"),
+    path("<int:exam_id>/xlsx/", exam_statistics.exam_statistics_xlsx, name="xlsx"),
+]
+
 urlpatterns = [
     path("jobs/", include((job_urlpatterns, "jobs_admin"))),
     path("learning/", include((learning_urlpatterns, "enrollments_admin"))),
     path("certificate-admin/", include((certificate_urlpatterns, "certificates_admin"))),
     path("attendance/", include((attendance_urlpatterns, "attendance_admin"))),
     path("statistics/", include((statistics_urlpatterns, "statistics_admin"))),
+    path("question-files/", include((question_urlpatterns, "questions_admin"))),
+    path("marking/", include((marking_urlpatterns, "marking_admin"))),
+    path("exam-statistics/", include((exam_statistics_urlpatterns, "exam_statistics_admin"))),
 ]
