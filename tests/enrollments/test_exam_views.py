@@ -216,9 +216,9 @@ def test_an_answer_after_the_deadline_is_refused_and_the_attempt_handed_in(clien
 
 def test_a_malformed_answer_is_refused_with_a_message(client, sitting):
     attempt = _started(client, sitting)
-    item = attempt.questions.select_related("version").exclude(
-        version__content__type="case"
-    ).first()
+    item = (
+        attempt.questions.select_related("version").exclude(version__content__type="case").first()
+    )
     response = _post_json(
         client, reverse("exams:answer", args=[attempt.pk, item.position]), {"answer": ["Z"]}
     )
@@ -338,9 +338,7 @@ def test_practice_shows_the_explanation_only_after_the_answer(client, sitting):
     page = client.get(url, {"topic": sitting["topic"].pk}).content.decode()
     assert "的题干" in page or "判断题" in page
     assert EXPLANATION not in page
-    question = (
-        qf.Question.objects.filter(bank=bank, topic=sitting["topic"]).order_by("pk").first()
-    )
+    question = qf.Question.objects.filter(bank=bank, topic=sitting["topic"]).order_by("pk").first()
     answered = client.post(url, {"topic": sitting["topic"].pk, "i": 0, "answer": ["D"]})
     html = answered.content.decode()
     assert EXPLANATION in html
