@@ -1,8 +1,8 @@
 """The visitor's enrolment and progress, rendered into the course and lesson pages.
 
 ``{% load enrollment_tags %}`` then ``{% course_enrollment course %}``,
-``{% course_exams course %}`` or ``{% lesson_progress lesson %}``: the pages of the courses app ask this app
-through its tags and never import it.
+``{% course_exams course %}`` or ``{% lesson_progress lesson %}``: the pages of the
+courses app ask this app through its tags and never import it.
 """
 
 from django import template

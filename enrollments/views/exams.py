@@ -378,10 +378,9 @@ def practice(request, bank_id: int):
         except (ExamAnswerInvalid, ValueError) as error:
             messages.error(request, _error_text(error))
     next_index = index + 1 if index + 1 < count else None
-    if result is not None and wrong_only:
-        # A question cleared from the book leaves the list: the next one takes its place.
-        if not questions.filter(pk=question.pk).exists():
-            next_index = index if index < count - 1 else None
+    # A question cleared from the book leaves the list: the next one takes its place.
+    if result is not None and wrong_only and not questions.filter(pk=question.pk).exists():
+        next_index = index if index < count - 1 else None
     display = None
     if question is not None:
         display = question_display(
