@@ -379,7 +379,13 @@ def practice(request, bank_id: int):
             messages.error(request, _error_text(error))
     next_index = index + 1 if index + 1 < count else None
     # A question cleared from the book leaves the list: the next one takes its place.
-    if result is not None and wrong_only and not questions.filter(pk=question.pk).exists():
+    cleared = (
+        result is not None
+        and question is not None
+        and wrong_only
+        and not questions.filter(pk=question.pk).exists()
+    )
+    if cleared:
         next_index = index if index < count - 1 else None
     display = None
     if question is not None:
