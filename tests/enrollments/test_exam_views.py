@@ -377,3 +377,17 @@ def test_home_course_page_and_my_learning_lead_to_the_exams(client, sitting):
     assert reverse("exams:exam", args=[sitting["exam"].pk]) in course_page
     dashboard = client.get(reverse("enrollments:dashboard")).content.decode()
     assert reverse("exams:home") in dashboard
+
+
+def test_without_script_the_flag_and_the_last_button_work_as_forms(client, sitting):
+    attempt = _started(client, sitting)
+    flagged = client.post(reverse("exams:flag", args=[attempt.pk, 2]), {"flagged": "1"})
+    assert flagged.url == reverse("exams:question", args=[attempt.pk, 2])
+    assert attempt.questions.get(position=2).flagged is True
+    html = client.get(flagged.url).content.decode()
+    assert 'aria-pressed="true"' in html and "question-map__item--flagged" in html
+    last = attempt.questions.count()
+    response = client.post(reverse("exams:answer", args=[attempt.pk, last]), {"go": "submit"})
+    assert response.url == reverse("exams:submit", args=[attempt.pk])
+    page = client.get(response.url).content.decode()
+    assert f'href="{reverse("exams:question", args=[attempt.pk, 2])}"' in page
