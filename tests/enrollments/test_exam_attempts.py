@@ -158,9 +158,9 @@ class TestStarting:
     @pytest.mark.parametrize(
         ("fields", "message"),
         [
-            ({"is_published": False}, "not open"),
-            ({"opens_at": timezone.now() + timedelta(days=1)}, "not open"),
-            ({"closes_at": timezone.now() - timedelta(minutes=1)}, "closed"),
+            ({"is_published": False}, "尚未开放"),
+            ({"opens_at": timezone.now() + timedelta(days=1)}, "尚未开放"),
+            ({"closes_at": timezone.now() - timedelta(minutes=1)}, "已截止"),
         ],
     )
     def test_not_open_or_closed(self, bank, fields, message):
@@ -170,7 +170,7 @@ class TestStarting:
 
     def test_not_enrolled(self, bank):
         exam = mock_exam(bank)
-        with pytest.raises(ExamNotAvailable, match="Enrol"):
+        with pytest.raises(ExamNotAvailable, match="报名"):
             exam_attempt_start(user=people.trainee(), exam=exam)
         withdrawn = ef.enrollment(course=exam.course, status=Enrollment.Status.WITHDRAWN)
         with pytest.raises(ExamNotAvailable):

@@ -233,8 +233,9 @@ def exam_attempt_finalise(*, attempt_id: int) -> ExamAttempt:
         scores = list(attempt.questions.values_list("score", flat=True))
         if any(score is None for score in scores):
             return attempt
-        attempt.score = sum(scores, Decimal(0))
-        attempt.passed = attempt.score >= attempt.exam.pass_mark
+        score = sum((value for value in scores if value is not None), Decimal(0))
+        attempt.score = score
+        attempt.passed = score >= attempt.exam.pass_mark
         attempt.status = Status.MARKED
         attempt.marked_at = timezone.now()
         attempt.save(update_fields=["score", "passed", "status", "marked_at"])
