@@ -11,6 +11,8 @@ from academy.models import User
 from courses.models import QuestionType
 from enrollments.models import Enrollment, ExamAttempt
 from enrollments.services.enrollment import enrollment_enrol
+from tests.browser.conftest import ARTIFACTS
+from tests.browser.html_checker import nu_errors, skip_without_java
 from tests.courses import exam_factories as qf
 
 
@@ -54,7 +56,9 @@ def _answer(page, attempt, position: int, wrong: bool):
 
 @pytest.mark.parametrize("viewport", ["phone"])
 def test_trainee_takes_a_mock_exam_on_a_phone_reloads_and_reviews(visit):
+    skip_without_java()
     exam = _mock_exam()
+    documents = {}
     trainee = visit("trainee")
     page = trainee.page
     trainee.log_in("trainee@academy.example")
@@ -66,6 +70,7 @@ def test_trainee_takes_a_mock_exam_on_a_phone_reloads_and_reviews(visit):
     page.locator(".exam-card a", has_text=exam.title).first.click()
     page.wait_for_load_state("networkidle")
     trainee.assert_fits_the_screen()
+    documents["exam"] = page.content()
     with page.expect_navigation():
         page.get_by_role("button", name="开始考试").click()
     page.wait_for_load_state("networkidle")
@@ -75,6 +80,7 @@ def test_trainee_takes_a_mock_exam_on_a_phone_reloads_and_reviews(visit):
     expect(page.locator("[data-timer]")).to_have_text(re.compile(r"^\d{2}:\d{2}$"))
     trainee.assert_fits_the_screen()
     trainee.screenshot("question-1")
+    documents["question"] = page.content()
     wrong = {1, 5}
     _answer(page, attempt, 1, wrong=True)
     page.locator("button[data-go]", has_text="下一题").click()
@@ -138,6 +144,7 @@ def test_trainee_takes_a_mock_exam_on_a_phone_reloads_and_reviews(visit):
     page.locator("button[data-go]", has_text="检查并交卷").click()
     page.wait_for_url("**/submit/")
     expect(page.get_by_role("heading", name="确认交卷？")).to_be_visible()
+    documents["submit"] = page.content()
     with page.expect_navigation():
         page.locator("[data-hand-in]").click()
     page.wait_for_load_state("networkidle")
@@ -162,8 +169,13 @@ def test_trainee_takes_a_mock_exam_on_a_phone_reloads_and_reviews(visit):
     expect(first.locator(".exam-review__explanation")).to_contain_text("解析")
     expect(first.locator(".exam-option--right")).to_have_count(1)
     trainee.screenshot("review-wrong")
+    documents["review"] = page.content()
 
     page.locator(".exam-review__filter a", has_text="我的错题本").click()
     page.wait_for_load_state("networkidle")
     expect(page.locator(".wrong-answer")).to_have_count(2)
     trainee.assert_fits_the_screen()
+    documents["wrong answers"] = page.content()
+
+    errors = nu_errors(documents, ARTIFACTS / trainee.name / "html-phone")
+    assert not errors, "\n".join(errors)
