@@ -391,3 +391,24 @@ def test_without_script_the_flag_and_the_last_button_work_as_forms(client, sitti
     assert response.url == reverse("exams:submit", args=[attempt.pk])
     page = client.get(response.url).content.decode()
     assert f'href="{reverse("exams:question", args=[attempt.pk, 2])}"' in page
+
+
+def test_a_case_in_practice_shows_its_reference_points_after_the_answer(client, sitting):
+    client.force_login(sitting["trainee"])
+    bank = sitting["bank"]
+    case = bank.questions.get(question_type=QuestionType.CASE)
+    index = list(bank.questions.order_by("topic__path", "pk")).index(case)
+    url = reverse("exams:practice", args=[bank.pk])
+    page = client.get(url, {"i": index}).content.decode()
+    assert case.stem in page and REFERENCE_POINT not in page
+    answered = client.post(url, {"i": index, "answer_0": "先建立关系", "answer_1": "再定计划"})
+    html = answered.content.decode()
+    assert REFERENCE_POINT in html and "先建立关系" in html
+    assert answered.context["result"].is_correct is None
+
+
+def test_the_question_screen_reads_in_english(client, sitting, settings):
+    attempt = _started(client, sitting)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("exams:question", args=[attempt.pk, 1])).content.decode()
+    assert "Question 1 of 8" in html and "Question map" in html and "Time left" in html
