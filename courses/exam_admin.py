@@ -5,7 +5,8 @@ administrators every exam."""
 import django_filters
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -13,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -22,7 +24,7 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 from academy.roles import ADMINISTRATOR, TRAINER, is_trainer
 
 from .exam_blueprints import PaperStructureError, exam_sections_from_paper
-from .models import CoursePage, Exam, NationalPaper, QuestionBank
+from .models import CoursePage, Exam, NationalPaper, Question, QuestionBank, QuestionTopic
 from .permissions import user_manages_courses
 
 ACTIONS = ("add", "change", "delete", "view")
@@ -73,6 +75,91 @@ class ExamPermissionPolicy(BasePermissionPolicy):
 
     def users_with_permission(self, action):
         return self.users_with_any_permission([action])
+
+
+def _live_forms(formset):
+    return [
+        form
+        for form in formset.forms
+        if form.is_valid() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+def _topic_q(topic: QuestionTopic | None) -> Q:
+    if topic is None:
+        return Q()
+    return Q(topic__path=topic.path) | Q(
+        topic__path__startswith=topic.path + QuestionTopic.PATH_SEPARATOR, topic__bank=topic.bank
+    )
+
+
+class ExamForm(WagtailAdminModelForm):
+    """An exam is saved only if its bank can fill it: every section finds enough questions
+    in use (the sections of one type together too), topics and fixed questions come from
+    the exam's bank, and it closes after it opens."""
+
+    def clean(self):
+        data = super().clean()
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The exam must close after it opens."))
+        bank = data.get("bank")
+        if bank is None:
+            return data
+        if data.get("drawing") == Exam.Drawing.FIXED:
+            self._clean_fixed(bank)
+        else:
+            self._clean_sections(bank)
+        return data
+
+    def _clean_sections(self, bank):
+        sections = _live_forms(self.formsets["sections"])
+        if not sections:
+            raise ValidationError(_("Add at least one section, or choose a fixed paper."))
+        in_use = Question.objects.filter(bank=bank, is_active=True)
+        asked_by_type: dict[str, int] = {}
+        for form in sections:
+            section = dict(form.cleaned_data)
+            topic = section.get("topic")
+            if topic is not None and topic.bank_id != bank.pk:
+                form.add_error("topic", _("Choose a topic of the exam's question bank."))
+                continue
+            matching = in_use.filter(_topic_q(topic), question_type=section["question_type"])
+            if section.get("difficulty"):
+                matching = matching.filter(difficulty=section["difficulty"])
+            available = matching.count()
+            if section["count"] > available:
+                form.add_error(
+                    "count",
+                    _("The bank has only %(available)s questions in use that fit this section.")
+                    % {"available": available},
+                )
+            asked_by_type[section["question_type"]] = (
+                asked_by_type.get(section["question_type"], 0) + section["count"]
+            )
+        for question_type, asked in asked_by_type.items():
+            available = in_use.filter(question_type=question_type).count()
+            if asked > available:
+                raise ValidationError(
+                    _(
+                        "The sections ask for %(asked)s questions of one type but the bank "
+                        "has %(available)s in use."
+                    )
+                    % {"asked": asked, "available": available}
+                )
+
+    def _clean_fixed(self, bank):
+        fixed = _live_forms(self.formsets["fixed_questions"])
+        if not fixed:
+            raise ValidationError(_("Choose the questions of the fixed paper."))
+        seen: set[int] = set()
+        for form in fixed:
+            question = form.cleaned_data["question"]
+            if question.bank_id != bank.pk:
+                form.add_error("question", _("Choose a question of the exam's question bank."))
+            elif question.pk in seen:
+                form.add_error("question", _("This question is already on the paper."))
+            seen.add(question.pk)
 
 
 class ExamFilterSet(WagtailFilterSet):
@@ -231,7 +318,8 @@ class ExamViewSet(ModelViewSet):
                 label=_("Fixed paper"),
                 panels=[FieldPanel("question"), FieldPanel("points")],
             ),
-        ]
+        ],
+        base_form_class=ExamForm,
     )
 
     def get_urlpatterns(self):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -263,8 +263,16 @@ def exam_result_notify(*, attempt: ExamAttempt):
         key=f"exam-result:{attempt.pk}",
         title=title,
         body=body,
-        link=reverse("enrollments:dashboard"),
+        link=exam_result_link(attempt=attempt),
     )
+
+
+def exam_result_link(*, attempt: ExamAttempt) -> str:
+    """The attempt's result page; My learning where the exam screens are not installed."""
+    try:
+        return reverse("exams:result", args=[attempt.pk])
+    except NoReverseMatch:
+        return reverse("enrollments:dashboard")
 
 
 def exam_attempts_expire(*, now: datetime | None = None) -> int:
