@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import QuestionType
-from enrollments.models import ExamAttempt, WrongAnswer
+from enrollments.models import ExamAttempt, Notification, NotificationKind, WrongAnswer
 from enrollments.services.exams import exam_attempt_start
 from tests.academy import factories as people
 from tests.courses import exam_factories as qf
@@ -412,3 +412,21 @@ def test_the_question_screen_reads_in_english(client, sitting, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = client.get(reverse("exams:question", args=[attempt.pk, 1])).content.decode()
     assert "Question 1 of 8" in html and "Question map" in html and "Time left" in html
+
+
+def test_the_result_notice_opens_the_result_page(client):
+    bank = qf.bank()
+    for _ in range(2):
+        qf.single(bank=bank)
+    exam = qf.exam(bank=bank, sections=[(QuestionType.SINGLE, 2, 50)])
+    trainee = people.trainee()
+    ef.enrollment(course=exam.course, user=trainee)
+    client.force_login(trainee)
+    client.post(reverse("exams:start", args=[exam.pk]))
+    attempt = ExamAttempt.objects.get(user=trainee)
+    _answer_everything(client, attempt)
+    client.post(reverse("exams:submit", args=[attempt.pk]))
+    notice = Notification.objects.get(recipient=trainee, kind=NotificationKind.EXAM_RESULT)
+    assert notice.link == reverse("exams:result", args=[attempt.pk])
+    page = client.get(notice.link)
+    assert page.status_code == 200 and "100.0" in page.content.decode()
