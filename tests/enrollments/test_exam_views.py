@@ -430,3 +430,29 @@ def test_the_result_notice_opens_the_result_page(client):
     assert notice.link == reverse("exams:result", args=[attempt.pk])
     page = client.get(notice.link)
     assert page.status_code == 200 and "100.0" in page.content.decode()
+
+
+def _result_and_home_queries(client, count: int) -> tuple[int, int]:
+    bank = qf.bank()
+    for _ in range(count):
+        qf.single(bank=bank)
+    trainee = people.trainee()
+    exams = [qf.exam(bank=bank, sections=[(QuestionType.SINGLE, count, 1)]) for _ in range(2)]
+    for exam in exams:
+        ef.enrollment(course=exam.course, user=trainee)
+    client.force_login(trainee)
+    client.post(reverse("exams:start", args=[exams[0].pk]))
+    attempt = ExamAttempt.objects.get(user=trainee)
+    _answer_everything(client, attempt, wrong_positions=set(range(1, count + 1, 2)))
+    client.post(reverse("exams:submit", args=[attempt.pk]))
+    counts = []
+    for url in (reverse("exams:result", args=[attempt.pk]), reverse("exams:home")):
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    return counts[0], counts[1]
+
+
+def test_the_result_and_home_pages_take_the_same_queries_at_5_and_20_questions(client):
+    assert _result_and_home_queries(client, 5) == _result_and_home_queries(client, 20)
