@@ -362,3 +362,31 @@ class TestExpiry:
         exam_attempts_expire_task.enqueue()
         attempt.refresh_from_db()
         assert attempt.status == Status.MARKED and attempt.expired
+
+
+class TestQueries:
+    """Starting and submitting cost the same queries whatever the length of the paper."""
+
+    def measure(self, singles):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        bank = ex.bank()
+        for _index in range(singles):
+            ex.single(bank=bank)
+        exam = ex.exam(bank=bank, sections=[(QuestionType.SINGLE, singles, 1)])
+        user = trainee_in(exam)
+        exam_attempt_submit(attempt_id=exam_attempt_start(user=user, exam=exam).pk)
+        with CaptureQueriesContext(connection) as started:
+            attempt = exam_attempt_start(user=user, exam=exam)
+        for question in attempt.questions.select_related("version"):
+            wrong = next(k for k in "ABCD" if k not in right_answer(question))
+            exam_attempt_answer(
+                attempt=attempt, user=user, position=question.position, answer=[wrong]
+            )
+        with CaptureQueriesContext(connection) as submitted:
+            exam_attempt_submit(attempt_id=attempt.pk)
+        return len(started), len(submitted)
+
+    def test_start_and_submit_queries_do_not_grow_with_the_paper(self):
+        assert self.measure(5) == self.measure(40)
