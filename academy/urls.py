@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("academy.account_urls")),
     path("courses/", include("courses.urls")),
     path("learning/", include("enrollments.urls.learning")),
+    path("learning/exams/", include("enrollments.urls.exams")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("health/", health, name="health"),
     path("favicon.ico", favicon, name="favicon"),

@@ -1,12 +1,13 @@
 """The visitor's enrolment and progress, rendered into the course and lesson pages.
 
-``{% load enrollment_tags %}`` then ``{% course_enrollment course %}`` or
-``{% lesson_progress lesson %}``: the pages of the courses app ask this app
-through its tags and never import it.
+``{% load enrollment_tags %}`` then ``{% course_enrollment course %}``,
+``{% course_exams course %}`` or ``{% lesson_progress lesson %}``: the pages of the
+courses app ask this app through its tags and never import it.
 """
 
 from django import template
 
+from enrollments.selectors.exams import exams_for_course
 from enrollments.selectors.page_context import (
     course_enrollment_page_context,
     lesson_progress_page_context,
@@ -34,3 +35,15 @@ def course_enrollment(context, course):
 @register.inclusion_tag("enrollments/includes/lesson_progress.html", takes_context=True)
 def lesson_progress(context, lesson):
     return _with_visitor(context, lesson_progress_page_context, lesson=lesson)
+
+
+@register.inclusion_tag("enrollments/exams/includes/course_exams.html", takes_context=True)
+def course_exams(context, course):
+    """The course's published exams with the visitor's attempts and what they may do."""
+    request = context["request"]
+    return {
+        "request": request,
+        "user": request.user,
+        "course": course,
+        "exam_summaries": exams_for_course(course=course, user=request.user),
+    }
