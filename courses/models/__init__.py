@@ -1,5 +1,7 @@
-"""The courses app's models: the course tree's pages and the courses' sessions."""
+"""The courses app's models: the course tree's pages, the courses' sessions, question
+banks and exam definitions."""
 
+from .exams import Exam, ExamFixedQuestion, ExamSection
 from .pages import (
     HOURS_FIELD,
     CourseCatalogPage,
@@ -13,19 +15,44 @@ from .pages import (
     LessonPage,
     Track,
 )
+from .questions import (
+    CaseSubQuestion,
+    Difficulty,
+    MultipleChoiceScoring,
+    NationalPaper,
+    Question,
+    QuestionBank,
+    QuestionOption,
+    QuestionTopic,
+    QuestionType,
+    QuestionVersion,
+)
 from .sessions import ClassSession
 
 __all__ = [
     "HOURS_FIELD",
+    "CaseSubQuestion",
     "ClassSession",
     "CourseCatalogPage",
     "CoursePage",
     "CurriculumPage",
     "DeliveryMode",
+    "Difficulty",
     "EnrollmentState",
+    "Exam",
+    "ExamFixedQuestion",
     "ExamPaper",
+    "ExamSection",
     "LessonAttachment",
     "LessonImage",
     "LessonPage",
+    "MultipleChoiceScoring",
+    "NationalPaper",
+    "Question",
+    "QuestionBank",
+    "QuestionOption",
+    "QuestionTopic",
+    "QuestionType",
+    "QuestionVersion",
     "Track",
 ]

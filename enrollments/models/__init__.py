@@ -16,6 +16,7 @@ from .evaluations import (
     EvaluationQuestion,
     EvaluationQuestionnaire,
 )
+from .exams import AttemptQuestion, ExamAttempt, PracticeAnswer, WrongAnswer
 from .exports import AttendanceExport
 from .external import ExternalTraining
 from .jobs import BackgroundJob
@@ -32,6 +33,7 @@ from .statistics import SessionFigures, StatisticsRollup, StatisticsRule, Traine
 
 __all__ = [
     "AccountMerge",
+    "AttemptQuestion",
     "Attendance",
     "AttendanceExport",
     "AttendanceRule",
@@ -49,6 +51,7 @@ __all__ = [
     "EvaluationAnswer",
     "EvaluationQuestion",
     "EvaluationQuestionnaire",
+    "ExamAttempt",
     "ExternalTraining",
     "HourEntry",
     "HoursRecord",
@@ -58,9 +61,11 @@ __all__ = [
     "NotificationDelivery",
     "NotificationKind",
     "NotificationPreference",
+    "PracticeAnswer",
     "SessionAttendanceState",
     "SessionFigures",
     "StatisticsRollup",
     "StatisticsRule",
     "TraineeMonthFigures",
+    "WrongAnswer",
 ]

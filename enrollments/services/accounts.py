@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from academy.errors import RuleViolation
@@ -17,6 +17,7 @@ from enrollments.models import (
     Certificate,
     Enrollment,
     Evaluation,
+    ExamAttempt,
     HourEntry,
     LessonProgress,
     TraineeMonthFigures,
@@ -203,6 +204,10 @@ def _fold_enrollment(*, survivor: Enrollment, other: Enrollment, counts: Counter
     if duplicates:
         counts["enrollments.HourEntry.enrollment (duplicate, left)"] += len(duplicates)
 
+    moved_attempts = ExamAttempt.objects.filter(enrollment=other).update(enrollment=survivor)
+    if moved_attempts:
+        counts["enrollments.ExamAttempt.enrollment"] += moved_attempts
+
     certificate = Certificate.objects.filter(enrollment=other).first()
     if certificate is not None and not Certificate.objects.filter(enrollment=survivor).exists():
         Certificate.objects.filter(pk=certificate.pk).update(enrollment=survivor)
@@ -237,6 +242,37 @@ def _enrollments(relation: Relation, kept: User, merged: User, counts: Counter) 
             left_behind.append(other.pk)
     moved = Enrollment.objects.filter(user=merged).exclude(pk__in=left_behind).update(user=kept)
     counts[_label(relation)] += moved
+
+
+def _exam_attempts(relation: Relation, kept: User, merged: User, counts: Counter) -> None:
+    """Exam attempts move and are numbered after the kept account's own attempts at the
+    same exam. Both accounts in the middle of one exam: the merge waits for one to end."""
+    attempts = ExamAttempt.objects.filter(user=merged).order_by("exam_id", "number", "pk")
+    in_progress = ExamAttempt.Status.IN_PROGRESS
+    clash = (
+        attempts.filter(status=in_progress)
+        .filter(exam__attempts__user=kept, exam__attempts__status=in_progress)
+        .select_related("exam")
+        .first()
+    )
+    if clash is not None:
+        raise RuleViolation(
+            _("Both accounts are taking “%(exam)s” now: merge them once one attempt has ended.")
+            % {"exam": clash.exam},
+            code="exam_attempt_in_progress",
+        )
+    last_numbers = dict(
+        ExamAttempt.objects.filter(user=kept)
+        .values("exam_id")
+        .annotate(last=Max("number"))
+        .values_list("exam_id", "last")
+    )
+    for attempt in attempts:
+        last_numbers[attempt.exam_id] = last_numbers.get(attempt.exam_id, 0) + 1
+        attempt.number = last_numbers[attempt.exam_id]
+        attempt.user = kept
+        attempt.save(update_fields=["number", "user"])
+        counts[_label(relation)] += 1
 
 
 def _hour_entries(relation: Relation, kept: User, merged: User, counts: Counter) -> None:
@@ -279,6 +315,11 @@ RELATION_HANDLERS: dict[str, Handler] = {
     "enrollments.NotificationPreference.user": _move_unless_kept_has("kind", "channel"),
     # A personal calendar link of the deactivated account would stop working anyway.
     "enrollments.CalendarFeedToken.user": _delete,
+    "enrollments.ExamAttempt.user": _exam_attempts,
+    "enrollments.AttemptQuestion.marked_by": _move,
+    "enrollments.PracticeAnswer.user": _move,
+    # One entry per question in the wrong-answer book: the kept account's stays.
+    "enrollments.WrongAnswer.user": _move_unless_kept_has("question"),
     # The change history says who held and who changed each row at the time; a merge
     # is recorded by its own line and never rewrites it.
     **{

@@ -274,3 +274,70 @@ def test_a_merge_moves_notices_keeps_the_kept_choices_drops_the_calendar_link_an
     assert NotificationPreference.objects.get(user=kept, **sms).enabled is True
     assert not CalendarFeedToken.objects.filter(user=merged).exists()
     assert list(mark.history.values_list("history_id", "enrollment_id")) == versions_before
+
+
+def _exam_attempt(*, exam, user, number, status="marked"):
+    from django.utils import timezone
+
+    from enrollments.models import ExamAttempt
+
+    return ExamAttempt.objects.create(
+        exam=exam,
+        user=user,
+        number=number,
+        seed=number,
+        status=status,
+        started_at=timezone.now(),
+        total_points=100,
+    )
+
+
+def test_a_merge_moves_exam_attempts_numbered_after_the_kept_ones_and_the_wrong_answers(
+    admin_user,
+):
+    from django.utils import timezone
+
+    from courses.models import Exam, Question, QuestionBank
+    from enrollments.models import ExamAttempt, WrongAnswer
+
+    kept = people.trainee(full_name="吴越", email="", phone="13500000011")
+    merged = people.trainee(full_name="吴越", email="wuyue@example.com", phone="")
+    bank = QuestionBank.objects.create(name="综合能力")
+    exam = Exam.objects.create(course=tree.course(), title="模拟考试", bank=bank)
+    _exam_attempt(exam=exam, user=kept, number=1)
+    _exam_attempt(exam=exam, user=merged, number=1)
+    _exam_attempt(exam=exam, user=merged, number=2, status="in_progress")
+    shared = Question.objects.create(bank=bank, question_type="true_false", stem="甲")
+    only_merged = Question.objects.create(bank=bank, question_type="true_false", stem="乙")
+    for user, question in ((kept, shared), (merged, shared), (merged, only_merged)):
+        WrongAnswer.objects.create(user=user, question=question, last_wrong_at=timezone.now())
+
+    account_merge(kept=kept, merged=merged, actor=admin_user)
+
+    numbers = sorted(ExamAttempt.objects.filter(user=kept).values_list("number", "status"))
+    assert numbers == [(1, "marked"), (2, "marked"), (3, "in_progress")]
+    assert not ExamAttempt.objects.filter(user=merged).exists()
+    assert set(WrongAnswer.objects.filter(user=kept).values_list("question", flat=True)) == {
+        shared.pk,
+        only_merged.pk,
+    }
+
+
+def test_a_merge_waits_while_both_accounts_are_taking_the_same_exam(admin_user):
+    from courses.models import Exam, QuestionBank
+    from enrollments.models import ExamAttempt
+
+    kept = people.trainee(full_name="郑好", email="", phone="13500000012")
+    merged = people.trainee(full_name="郑好", email="zhenghao@example.com", phone="")
+    exam = Exam.objects.create(
+        course=tree.course(), title="模拟考试", bank=QuestionBank.objects.create(name="实务")
+    )
+    _exam_attempt(exam=exam, user=kept, number=1, status="in_progress")
+    _exam_attempt(exam=exam, user=merged, number=1, status="in_progress")
+
+    with pytest.raises(RuleViolation) as refused:
+        account_merge(kept=kept, merged=merged, actor=admin_user)
+
+    assert refused.value.code == "exam_attempt_in_progress"
+    assert ExamAttempt.objects.filter(user=merged).count() == 1
+    assert merged.is_active
