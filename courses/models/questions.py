@@ -45,7 +45,7 @@ class Difficulty(models.IntegerChoices):
     HARD = 3, pgettext_lazy("difficulty", "Hard")
 
 
-class NationalPaper(models.Model):
+class NationalPaper(models.Model):  # type: ignore[django-manager-missing]
     """One paper of the national social-work exam at one level, with the structure of
     its paper as editable defaults (the one-click mock exam is built from them)."""
 
@@ -85,7 +85,7 @@ class NationalPaper(models.Model):
         return self.name
 
 
-class QuestionBank(models.Model):
+class QuestionBank(models.Model):  # type: ignore[django-manager-missing]
     """The questions of one paper (or of a course's own quizzes when it has no paper)."""
 
     name = models.CharField(pgettext_lazy("question bank", "name"), max_length=200)
@@ -109,7 +109,7 @@ class QuestionBank(models.Model):
         return self.name
 
 
-class QuestionTopic(models.Model):
+class QuestionTopic(models.Model):  # type: ignore[django-manager-missing]
     """A chapter or knowledge point of a bank; topics form a tree through `parent`."""
 
     bank = models.ForeignKey(
