@@ -2,12 +2,14 @@ from wagtail import hooks
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 
-from .models import CourseCatalogPage
+from .exam_admin import ExamPermissionPolicy, ExamViewSet
+from .models import CourseCatalogPage, Exam
 from .permissions import CourseTreePagePermissionPolicy, CourseTreePageViewSet
 from .roles import catalog_page_permissions_sync
 
 # Registered before any admin view asks for the page policy.
 register_permission_policy(Page, CourseTreePagePermissionPolicy())
+register_permission_policy(Exam, ExamPermissionPolicy(Exam))
 
 
 @hooks.register("after_create_page")
@@ -20,3 +22,8 @@ def grant_trainer_permissions_on_new_catalog(request, page):
 def register_page_explorer():
     # After Wagtail's own base page viewset (order -1), so this one lists every page.
     return CourseTreePageViewSet(model=Page)
+
+
+@hooks.register("register_admin_viewset")
+def register_exams():
+    return ExamViewSet()

@@ -7,6 +7,7 @@ from rq import cron
 from academy.settings.env import JOBS_BACKEND
 from enrollments.tasks import (
     ce_cycle_reminders_task,
+    exam_attempts_expire_task,
     job_sweep_task,
     session_reminders_task,
     statistics_rollup_task,
@@ -19,6 +20,7 @@ PERIODIC = (
     (statistics_rollup_task, settings.STATISTICS_ROLLUP_INTERVAL_SECONDS, "statistics_rollup"),
     (session_reminders_task, settings.SESSION_REMINDER_INTERVAL_SECONDS, "session_reminders"),
     (ce_cycle_reminders_task, settings.CE_CYCLE_REMINDER_INTERVAL_SECONDS, "ce_cycle_reminders"),
+    (exam_attempts_expire_task, settings.EXAM_EXPIRY_INTERVAL_SECONDS, "exam_attempts_expire"),
 )
 for periodic_task, interval, name in PERIODIC:
     cron.register(

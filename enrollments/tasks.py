@@ -18,6 +18,7 @@ from django_tasks import task
 from academy.settings.env import JOBS_BACKEND
 from enrollments.services import recovery
 from enrollments.services.certificates import bundles, hours_records, issuing
+from enrollments.services.exams import exam_attempts_expire
 from enrollments.services.exports import attendance_export_run
 from enrollments.services.jobs import FailureOutcome, job_enqueue
 from enrollments.services.notifications import (
@@ -125,3 +126,9 @@ def session_reminders_task() -> int:
 def ce_cycle_reminders_task() -> int:
     """Remind trainees whose continuing-education cycle ends soon (run by the scheduler)."""
     return ce_cycle_reminders_send()
+
+
+@task(backend=JOBS_BACKEND)
+def exam_attempts_expire_task() -> int:
+    """Submit the exam attempts whose deadline has passed (run by the scheduler)."""
+    return exam_attempts_expire()

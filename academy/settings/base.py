@@ -307,6 +307,9 @@ JOB_SWEEP_GRACE_SECONDS = env_int("JOB_SWEEP_GRACE_SECONDS", 30)
 # looked for this often; each notice is sent once whatever the interval.
 SESSION_REMINDER_INTERVAL_SECONDS = env_int("SESSION_REMINDER_INTERVAL_SECONDS", 3600)
 CE_CYCLE_REMINDER_INTERVAL_SECONDS = env_int("CE_CYCLE_REMINDER_INTERVAL_SECONDS", 86400)
+# Exam attempts past their deadline are submitted this often; answers after the deadline
+# are refused at once, so this only decides how soon the result appears.
+EXAM_EXPIRY_INTERVAL_SECONDS = env_int("EXAM_EXPIRY_INTERVAL_SECONDS", 60)
 # Wait before each retry of a failed certificate job (seconds), then the last value again.
 CERTIFICATE_RETRY_BACKOFF_SECONDS = [30, 120, 600, 1800]
 # Certificate look-ups by serial number and name allowed from one address (n/period).

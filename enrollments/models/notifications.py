@@ -15,6 +15,7 @@ class NotificationKind(models.TextChoices):
     CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
     EXTERNAL_TRAINING_REVIEWED = "external_training_reviewed", _("External training reviewed")
     CE_CYCLE_REMINDER = "ce_cycle_reminder", _("Continuing-education cycle ending")
+    EXAM_RESULT = "exam_result", _("Exam result")
 
 
 class NotificationChannel(models.TextChoices):

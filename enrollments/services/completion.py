@@ -6,14 +6,15 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import ClassSession, LessonPage
-from enrollments.models import Attendance, Enrollment, HourEntry, LessonProgress
+from courses.models import ClassSession, Exam, LessonPage
+from enrollments.models import Attendance, Enrollment, ExamAttempt, HourEntry, LessonProgress
 from enrollments.services.certificates.issuing import certificate_request
 from enrollments.services.history import change_history_note
 
 
 def enrollment_completion_rule_met(*, enrollment: Enrollment) -> bool:
-    """Required lessons done, attendance share reached, and enough class-hours earned."""
+    """Required lessons done, attendance share reached, enough class-hours earned, and a
+    marked, passed attempt at each published exam the course requires."""
     course = enrollment.course
     required_lessons = LessonPage.objects.live().child_of(course).filter(is_required=True)
     done_required = LessonProgress.objects.filter(
@@ -37,7 +38,14 @@ def enrollment_completion_rule_met(*, enrollment: Enrollment) -> bool:
         )
         if earned < course.min_hours:
             return False
-    return True
+
+    passed = ExamAttempt.objects.filter(
+        user_id=enrollment.user_id, status=ExamAttempt.Status.MARKED, passed=True
+    ).values("exam_id")
+    unpassed = Exam.objects.filter(
+        course=course, required_for_completion=True, is_published=True
+    ).exclude(pk__in=passed)
+    return not unpassed.exists()
 
 
 def enrollment_completion_evaluate(*, enrollment_id: int) -> bool:
