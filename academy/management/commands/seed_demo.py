@@ -9,11 +9,13 @@ DEMO_STEPS = [
     "academy.demo.seed_people",
     "cms_pages.demo.seed_site",
     "courses.demo.seed_courses",
+    "courses.demo.exams.seed_question_banks",
     "cms_pages.demo.seed_home_features",
     "enrollments.demo.enrollments.seed_enrollments",
     "enrollments.demo.attendance.seed_attendance",
     "enrollments.demo.certificates.seed_certificates",
     "enrollments.demo.history.seed_history",
+    "enrollments.demo.exams.seed_exam_attempts",
 ]
 
 
