@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import pgettext
@@ -135,7 +135,11 @@ def attempt_question_screen(*, attempt: ExamAttempt, position: int) -> QuestionS
             attempt_id=attempt.pk
         )
         .order_by("position")
-        .values_list("position", Q(answer__isnull=False), "flagged")
+        .values_list(
+            "position",
+            ExpressionWrapper(Q(answer__isnull=False), output_field=BooleanField()),
+            "flagged",
+        )
     ]
     visible = attempt_answers_visible(attempt=attempt)
     content = question.version.content

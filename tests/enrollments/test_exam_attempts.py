@@ -158,9 +158,9 @@ class TestStarting:
     @pytest.mark.parametrize(
         ("fields", "message"),
         [
-            ({"is_published": False}, "not open"),
-            ({"opens_at": timezone.now() + timedelta(days=1)}, "not open"),
-            ({"closes_at": timezone.now() - timedelta(minutes=1)}, "closed"),
+            ({"is_published": False}, "尚未开放"),
+            ({"opens_at": timezone.now() + timedelta(days=1)}, "尚未开放"),
+            ({"closes_at": timezone.now() - timedelta(minutes=1)}, "已截止"),
         ],
     )
     def test_not_open_or_closed(self, bank, fields, message):
@@ -170,7 +170,7 @@ class TestStarting:
 
     def test_not_enrolled(self, bank):
         exam = mock_exam(bank)
-        with pytest.raises(ExamNotAvailable, match="Enrol"):
+        with pytest.raises(ExamNotAvailable, match="报名"):
             exam_attempt_start(user=people.trainee(), exam=exam)
         withdrawn = ef.enrollment(course=exam.course, status=Enrollment.Status.WITHDRAWN)
         with pytest.raises(ExamNotAvailable):
@@ -353,6 +353,17 @@ class TestExpiry:
         on_time_attempt.refresh_from_db()
         assert on_time_attempt.submitted_at is not None
 
+    def test_the_scheduler_runs_the_task(self, settings):
+        from django_rq.cron import DjangoCronScheduler
+
+        from enrollments.tasks import exam_attempts_expire_task
+
+        scheduler = DjangoCronScheduler()
+        scheduler.load_config_from_file("enrollments.cron")
+        [job] = [job for job in scheduler.get_jobs() if job.name == "exam_attempts_expire"]
+        assert job.func is exam_attempts_expire_task.func
+        assert job.interval == settings.EXAM_EXPIRY_INTERVAL_SECONDS
+
     def test_the_task_runs_the_service(self, bank):
         from enrollments.tasks import exam_attempts_expire_task
 
@@ -362,3 +373,31 @@ class TestExpiry:
         exam_attempts_expire_task.enqueue()
         attempt.refresh_from_db()
         assert attempt.status == Status.MARKED and attempt.expired
+
+
+class TestQueries:
+    """Starting and submitting cost the same queries whatever the length of the paper."""
+
+    def measure(self, singles):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        bank = ex.bank()
+        for _index in range(singles):
+            ex.single(bank=bank)
+        exam = ex.exam(bank=bank, sections=[(QuestionType.SINGLE, singles, 1)])
+        user = trainee_in(exam)
+        exam_attempt_submit(attempt_id=exam_attempt_start(user=user, exam=exam).pk)
+        with CaptureQueriesContext(connection) as started:
+            attempt = exam_attempt_start(user=user, exam=exam)
+        for question in attempt.questions.select_related("version"):
+            wrong = next(k for k in "ABCD" if k not in right_answer(question))
+            exam_attempt_answer(
+                attempt=attempt, user=user, position=question.position, answer=[wrong]
+            )
+        with CaptureQueriesContext(connection) as submitted:
+            exam_attempt_submit(attempt_id=attempt.pk)
+        return len(started), len(submitted)
+
+    def test_start_and_submit_queries_do_not_grow_with_the_paper(self):
+        assert self.measure(5) == self.measure(40)

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -233,8 +233,9 @@ def exam_attempt_finalise(*, attempt_id: int) -> ExamAttempt:
         scores = list(attempt.questions.values_list("score", flat=True))
         if any(score is None for score in scores):
             return attempt
-        attempt.score = sum(scores, Decimal(0))
-        attempt.passed = attempt.score >= attempt.exam.pass_mark
+        score = sum((value for value in scores if value is not None), Decimal(0))
+        attempt.score = score
+        attempt.passed = score >= attempt.exam.pass_mark
         attempt.status = Status.MARKED
         attempt.marked_at = timezone.now()
         attempt.save(update_fields=["score", "passed", "status", "marked_at"])
@@ -262,8 +263,16 @@ def exam_result_notify(*, attempt: ExamAttempt):
         key=f"exam-result:{attempt.pk}",
         title=title,
         body=body,
-        link=reverse("enrollments:dashboard"),
+        link=exam_result_link(attempt=attempt),
     )
+
+
+def exam_result_link(*, attempt: ExamAttempt) -> str:
+    """The attempt's result page; My learning where the exam screens are not installed."""
+    try:
+        return reverse("exams:result", args=[attempt.pk])
+    except NoReverseMatch:
+        return reverse("enrollments:dashboard")
 
 
 def exam_attempts_expire(*, now: datetime | None = None) -> int:
