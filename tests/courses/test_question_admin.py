@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from courses.models import ExamPaper, Question, QuestionType
 from courses.question_files import HEADERS
+from enrollments.services.exams import question_version_current
 from tests.academy import factories as people
 from tests.courses import factories as tree
 from tests.courses import question_factories as qf
@@ -256,3 +257,62 @@ def test_the_question_chooser_offers_a_trainer_only_their_banks_questions(
         page = response.content.decode() if view == "choose_results" else str(response.json())
         assert "本科目的题" in page
         assert "别的科目的题" not in page
+
+
+def test_an_edit_makes_a_new_version_and_leaves_the_drawn_one_as_it_was(client, admin_user, bank):
+    question = qf.single(bank=bank, right="B")
+    drawn = question_version_current(question=question)
+    options = list(question.options.order_by("sort_order"))
+    data = question_post(
+        bank,
+        question_type=QuestionType.SINGLE,
+        options=[(option.text, option.key == "C") for option in options],
+        stem=question.stem,
+    )
+    data["options-INITIAL_FORMS"] = str(len(options))
+    for index, option in enumerate(options):
+        data[f"options-{index}-id"] = str(option.pk)
+    client.force_login(admin_user)
+
+    response = client.post(reverse("courses_questions:edit", args=[question.pk]), data)
+
+    assert response.status_code == 302, response.context["form"].errors
+    question.refresh_from_db()
+    assert question.content()["answer"] == ["C"]
+    assert question.revisions.count() == 2
+    drawn.refresh_from_db()
+    assert drawn.content["answer"] == ["B"]
+    current = question_version_current(question=question)
+    assert (current.number, current.content["answer"]) == (2, ["C"])
+
+
+def test_a_topic_takes_its_path_from_its_parent_and_a_rename_moves_its_children(
+    client, admin_user, bank
+):
+    client.force_login(admin_user)
+    chapter = qf.topic(bank=bank, path="伦理")
+    point = qf.topic(bank=bank, path="伦理 / 价值")
+
+    response = client.post(
+        reverse("courses_topics:add"),
+        {"bank": bank.pk, "parent": point.pk, "name": "自决", "position": "0"},
+    )
+    assert response.status_code == 302
+    assert bank.topics.get(name="自决").path == "伦理 / 价值 / 自决"
+
+    response = client.post(
+        reverse("courses_topics:edit", args=[chapter.pk]),
+        {"bank": bank.pk, "parent": "", "name": "专业伦理", "position": "0"},
+    )
+    assert response.status_code == 302
+    assert sorted(bank.topics.values_list("path", flat=True)) == [
+        "专业伦理",
+        "专业伦理 / 价值",
+        "专业伦理 / 价值 / 自决",
+    ]
+    response = client.post(
+        reverse("courses_topics:edit", args=[chapter.pk]),
+        {"bank": bank.pk, "parent": point.pk, "name": "专业伦理", "position": "0"},
+    )
+    assert response.status_code == 200
+    assert "不能位于自身之下" in response.content.decode()
