@@ -2,9 +2,10 @@
 
 The questions are data: ``questions/<subject>_<level>.csv`` in the documented import
 format (see the README's exam-preparation section). Each bank gets a mock exam on its
-exam-prep course, built from its national paper's structure; where the bank is too small
-for the national paper, the exam keeps the paper's sections with fewer questions, a pass
-mark and time limit in proportion, and says so in its instructions.
+exam-prep course, built from its national paper's defaults as the admin's one click builds
+it; where the bank is too small for the national paper, the exam keeps the paper's
+sections with fewer questions, a pass mark and time limit in proportion, and says so in
+its instructions.
 """
 
 import csv
@@ -15,13 +16,13 @@ from pathlib import Path
 from django.db import transaction
 
 from academy.models import QualificationLevel
+from courses.exam_blueprints import exam_sections_from_paper
 from courses.models import (
     CaseSubQuestion,
     CoursePage,
     Difficulty,
     Exam,
     ExamPaper,
-    ExamSection,
     MultipleChoiceScoring,
     NationalPaper,
     Question,
@@ -157,29 +158,20 @@ def _number(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _sections(*, paper: NationalPaper, bank: QuestionBank) -> tuple[list[ExamSection], bool]:
-    """The paper's sections; one the bank cannot fill is cut down to a round number of
-    the questions in use of its type that the bank has. Whether every section is whole."""
-    sections, whole = [], True
-    for position, part in enumerate(paper.structure):
-        count = int(part["count"])
+def _sections_fit(*, exam: Exam, bank: QuestionBank) -> bool:
+    """Cut each section the bank cannot fill down to a round number of the questions in
+    use of its type that the bank has; whether every section kept its count."""
+    whole = True
+    for section in exam.sections.order_by("sort_order"):
         available = Question.objects.filter(
-            bank=bank, question_type=part["question_type"], is_active=True
+            bank=bank, question_type=section.question_type, is_active=True
         ).count()
-        if available < count:
+        if available < section.count:
             # A round number leaves room to draw a different paper per attempt.
-            count, whole = available // 5 * 5 or available, False
-        if count:
-            sections.append(
-                ExamSection(
-                    sort_order=position,
-                    title=str(part.get("title", "")),
-                    question_type=part["question_type"],
-                    count=count,
-                    points=Decimal(str(part["points"])),
-                )
-            )
-    return sections, whole
+            section.count = available // 5 * 5 or available
+            section.save(update_fields=["count"])
+            whole = False
+    return whole
 
 
 def _mock_exam_seed(
@@ -188,27 +180,25 @@ def _mock_exam_seed(
     exam = Exam.objects.filter(course=course, bank=bank, kind=Exam.Kind.MOCK).first()
     if exam is not None:
         return exam
-    sections, whole = _sections(paper=paper, bank=bank)
-    exam = Exam(
+    exam = Exam.objects.create(
         course=course,
         title=f"{paper.name}模拟考试",
         kind=Exam.Kind.MOCK,
         bank=bank,
         paper=paper,
-        drawing=Exam.Drawing.BLUEPRINT,
-        pass_mark=paper.pass_mark,
-        time_limit_minutes=paper.duration_minutes,
         show_answers=Exam.ShowAnswers.AFTER_SUBMISSION,
         required_for_completion=entry.required_for_completion,
         is_published=True,
     )
-    if whole:
+    exam_sections_from_paper(exam=exam, paper=paper)
+    if _sections_fit(exam=exam, bank=bank):
         exam.instructions = (
             f"按全国社会工作者职业水平考试《{paper.name}》的题型、题量和分值组卷，"
             f"满分{_number(paper.total_points)}分，{_number(paper.pass_mark)}分及格，"
             f"限时{paper.duration_minutes}分钟。"
         )
     else:
+        sections = list(exam.sections.order_by("sort_order"))
         total = sum((section.points * section.count for section in sections), Decimal(0))
         share = total / paper.total_points
         exam.pass_mark = (paper.pass_mark * share).quantize(Decimal("0.1"), ROUND_HALF_UP)
@@ -220,9 +210,9 @@ def _mock_exam_seed(
         exam.instructions = (
             f"示例题库的题目还不够一套完整的《{paper.name}》试卷，本次模拟考试按全国考试的"
             f"题型和分值缩小题量：{counts}，满分{_number(total)}分，"
-            f"{_number(exam.pass_mark)}分及格，限时{exam.time_limit_minutes}分钟。"
+            f"{_number(exam.pass_mark)}分及格，"
+            f"限时{exam.time_limit_minutes}分钟。"
         )
-    exam.sections = sections
     exam.save()
     return exam
 
