@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "academy.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "academy.middleware.DefaultLanguageMiddleware",
+    # Wagtail's site and page routing from the cache (academy.page_cache).
+    "academy.middleware.PageRouteCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
