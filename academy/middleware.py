@@ -99,9 +99,8 @@ class PageRouteCacheMiddleware:
     @staticmethod
     def _route_set(request, route) -> None:
         from django.contrib.contenttypes.models import ContentType
-        from wagtail.url_routing import RouteResult
-
         from wagtail.models import PageViewRestriction
+        from wagtail.url_routing import RouteResult
 
         content_type_id, page_id, restricted = route
         model = ContentType.objects.get_for_id(content_type_id).model_class()
