@@ -81,8 +81,7 @@ class PageRouteCacheMiddleware:
         if site is None and getattr(request, "_wagtail_site", None) is not None:
             cache.set(site_key, request._wagtail_site, ENTRY_SECONDS)
         if (
-            site is not None
-            and route_key not in found
+            route_key not in found
             and response.status_code == 200
             and getattr(request, "_academy_route_cached", False) is False
         ):
