@@ -94,9 +94,12 @@ def shared_version(context, seconds: int = 0) -> SharedVersion:
         version.seconds = 0
         return version
     text = f"{translation.get_language()}-{request_pages_generation(request)}"
-    if seconds:
-        text += f"-{int(time.time() // seconds)}"
-    return SharedVersion(text)
+    if not seconds:
+        return SharedVersion(text)
+    version = SharedVersion(f"{text}-{int(time.time() // seconds)}")
+    # A window's fragments are not read after it ends: let them expire with it.
+    version.seconds = 2 * seconds
+    return version
 
 
 @register.simple_tag

@@ -3,8 +3,8 @@
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
-from django.urls import reverse
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from wagtail.documents import get_document_model
 from wagtail.images.tests.utils import get_test_image_file
 
@@ -13,7 +13,6 @@ from enrollments.models import LessonProgress
 from tests.academy import factories as people
 from tests.courses import factories
 from tests.enrollments import factories as enrolment
-
 
 # Most queries a page may issue, warm: the shared parts come from the caches.
 SIGNED_IN_BUDGET = 12
