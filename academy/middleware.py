@@ -1,3 +1,5 @@
+from typing import Any
+
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.utils import translation
@@ -103,7 +105,7 @@ class PageRouteCacheMiddleware:
 
         content_type_id, page_id, restricted = route
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        page = model._default_manager.filter(pk=page_id, live=True).first() if model else None
+        page: Any = model._default_manager.filter(pk=page_id, live=True).first() if model else None
         if page is not None:
             if not restricted:
                 # Neither the page nor an ancestor had a restriction when the route was

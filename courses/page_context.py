@@ -6,6 +6,7 @@ progress are added by the enrollments app's template tags, not here.
 
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from functools import partial
 
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject, new_method_proxy
@@ -39,7 +40,7 @@ def lazy_context(load: Callable[[], dict], keys: tuple[str, ...]) -> dict:
             loaded.update(load())
         return loaded[key]
 
-    return {key: LazyValue(lambda key=key: value(key)) for key in keys}
+    return {key: LazyValue(partial(value, key)) for key in keys}
 
 
 def catalog_page_context(*, catalog: CourseCatalogPage, params: Mapping[str, str]) -> dict:
