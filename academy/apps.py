@@ -9,7 +9,10 @@ class AcademyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from .page_cache import pages_cache_connect
+
         post_migrate.connect(_sync_roles_after_migrate)
+        pages_cache_connect()
 
 
 def sent_for_last_app(sender) -> bool:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.utils import translation
@@ -41,3 +43,74 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if not report_only and parts.config is None and request.path_info.startswith(prefixes):
             parts.config = settings.CONTENT_SECURITY_POLICY_ADMIN["DIRECTIVES"]
         return parts
+
+
+class PageRouteCacheMiddleware:
+    """Reuse Wagtail's site lookup and page routing across requests.
+
+    Wagtail keeps the site (``request._wagtail_site``) and the route of a page request
+    (``request._wagtail_route_for_request``) on the request; this middleware fills both
+    from the cache before the view runs and stores them after a first request found
+    them, so a page request costs one query for its page instead of one per level of
+    the tree. The keys carry the pages generation (``academy.page_cache``), so a
+    publish, unpublish, move or deletion routes afresh. Wagtail's serve view still
+    checks view restrictions on every request; for a page that had none when its
+    route was stored (a new restriction starts a new generation) the check reads
+    nothing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        from django.core.cache import cache
+
+        from .page_cache import ENTRY_SECONDS, shared_key
+
+        host = request._get_raw_host()
+        site_key = shared_key(request, "site", host, request.get_port())
+        route_key = shared_key(request, "page-route", host, request.path_info)
+        found = cache.get_many([site_key, route_key])
+        site = found.get(site_key)
+        if site is not None:
+            request._wagtail_site = site
+            route = found.get(route_key)
+            if route is not None:
+                self._route_set(request, route)
+        response = self.get_response(request)
+        if site is None and getattr(request, "_wagtail_site", None) is not None:
+            cache.set(site_key, request._wagtail_site, ENTRY_SECONDS)
+        if (
+            route_key not in found
+            and response.status_code == 200
+            and getattr(request, "_academy_route_cached", False) is False
+        ):
+            route = getattr(request, "_wagtail_route_for_request", None)
+            if route is not None and not route.args and not route.kwargs:
+                restricted = route.page.get_view_restrictions().exists()
+                cache.set(
+                    route_key,
+                    (route.page.content_type_id, route.page.pk, restricted),
+                    ENTRY_SECONDS,
+                )
+        return response
+
+    @staticmethod
+    def _route_set(request, route) -> None:
+        from django.contrib.contenttypes.models import ContentType
+        from wagtail.models import PageViewRestriction
+        from wagtail.url_routing import RouteResult
+
+        content_type_id, page_id, restricted = route
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        page: Any = model._default_manager.filter(pk=page_id, live=True).first() if model else None
+        if page is not None:
+            if not restricted:
+                # Neither the page nor an ancestor had a restriction when the route was
+                # stored, and adding one makes a new generation: nothing to look up.
+                page.get_view_restrictions = PageViewRestriction.objects.none
+
+            request._wagtail_route_for_request = RouteResult(page)
+            request._academy_route_cached = True

@@ -1,6 +1,7 @@
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.cache import cache
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -182,5 +183,19 @@ class AcademySettings(BaseSiteSetting):
     address = models.CharField(_("address"), max_length=200, blank=True)
     footer_text = models.TextField(_("footer text"), blank=True)
 
+    @classmethod
+    def for_site(cls, site):
+        """The site's settings from the cache (dropped when they are saved), else the row."""
+        key = academy_settings_cache_key(site.pk)
+        found = cache.get(key)
+        if found is None:
+            found = super().for_site(site)
+            cache.set(key, found, timeout=None)
+        return found
+
     class Meta:
         verbose_name = _("academy settings")
+
+
+def academy_settings_cache_key(site_id) -> str:
+    return f"academy:settings:{site_id}"

@@ -140,7 +140,22 @@ def user_has_role(user, role: str) -> bool:
         return False
     if user.is_superuser:
         return role in (TRAINER, ADMINISTRATOR)
-    return any(group.name == role for group in user.groups.all())
+    return role in user_role_names(user)
+
+
+def user_role_names(user) -> frozenset[str]:
+    """The names of the user's groups, read once per user object (so once per request:
+    the admin menu asks for every item). Changing the user's groups forgets them."""
+    names = getattr(user, "_academy_role_names", None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        user._academy_role_names = names
+    return names
+
+
+def user_role_names_forget(sender, instance=None, **_signal) -> None:
+    if instance is not None and hasattr(instance, "_academy_role_names"):
+        del instance._academy_role_names
 
 
 def is_administrator(user) -> bool:

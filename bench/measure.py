@@ -64,11 +64,14 @@ def bench_pages() -> tuple[Enrollment, dict[str, str]]:
     enrollment = bench_enrollment()
     course = enrollment.course
     lesson = LessonPage.objects.live().child_of(course).order_by("path")[1]
+    from pages import standard_page_url
+
     return enrollment, {
         "catalogue": CourseCatalogPage.objects.get().url,
         "course": course.url,
         "lesson": lesson.url,
         "dashboard": reverse("enrollments:dashboard"),
+        "standard": standard_page_url(),
     }
 
 

@@ -31,6 +31,7 @@ RESULTS = ROOT / "bench" / "results.json"
 CONCURRENCY = 20
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "20"))
 CERTIFICATES = int(os.environ.get("BENCH_CERTIFICATES", "500"))
+PAGE_ITERATIONS = os.environ.get("BENCH_PAGE_ITERATIONS", "200")
 STEP_TIMEOUT = 3600
 PROCESSES: list[subprocess.Popen] = []
 
@@ -205,11 +206,13 @@ def load_test(env: dict) -> dict:
         try:
             wait_for_http(port, "/health/")
             results = {"workers": workers, "concurrency": CONCURRENCY}
-            for name, path, cookie in [
-                ("trivial", "/health/", ""),
-                ("lesson", session["urls"]["lesson"], session["cookie"]),
-                ("dashboard", session["urls"]["dashboard"], session["cookie"]),
-            ]:
+            pages = [("trivial", "/health/", "")] + [
+                (name, session["urls"][name], session["cookie"])
+                for name in ("catalogue", "course", "lesson", "dashboard")
+            ]
+            if "standard" in session["urls"]:
+                pages.append(("standard", session["urls"]["standard"], session["cookie"]))
+            for name, path, cookie in pages:
                 log(f"load: {name} {path}")
                 results[name] = run_json(
                     [
@@ -230,7 +233,9 @@ def load_test(env: dict) -> dict:
         finally:
             stop(server)
     trivial = results["trivial"]["rps"] or 0
-    for name in ("lesson", "dashboard"):
+    for name in ("catalogue", "course", "lesson", "dashboard", "standard"):
+        if name not in results:
+            continue
         results[f"{name}_to_trivial_rps"] = (
             round(results[name]["rps"] / trivial, 3) if trivial else None
         )
@@ -362,6 +367,8 @@ def main() -> dict:
             f"{scale} (main database)": main_statistics,
             "queries_equal": small_statistics["queries"] == main_statistics["queries"],
         }
+        log("pages in-process: queries and CPU milliseconds per request")
+        report["pages"] = run_json([PYTHON, "bench/pages.py", PAGE_ITERATIONS], env)
         report["load"] = load_test(env)
         report["database_size"] = measure(env, "dbsize")
         report["exports"] = exports(env, report["database_size"]["attendance_rows"])

@@ -11,7 +11,13 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from academy.page_cache import pages_cache_watch
+
+        from .models import ClassSession
+
         post_migrate.connect(_sync_catalog_permissions_after_migrate)
+        # Course pages and the catalogue cache the sessions they list.
+        pages_cache_watch(ClassSession)
 
 
 def _sync_catalog_permissions_after_migrate(sender, **kwargs):

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_delete, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,3 +34,10 @@ class EnrollmentsConfig(AppConfig):
 
         pre_save.connect(_session_saving, sender=ClassSession, dispatch_uid="session_notices")
         pre_delete.connect(_session_deleting, sender=ClassSession, dispatch_uid="session_cancel")
+        from enrollments.models import ContinuingEducationPolicy
+        from enrollments.selectors.hours import ce_policy_cache_forget
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                ce_policy_cache_forget, sender=ContinuingEducationPolicy, dispatch_uid="ce-policy"
+            )

@@ -79,7 +79,11 @@ hooks.register("register_reports_menu_item", menus.exam_statistics_menu_item)
 def record_lesson_opened(serve):
     def serve_and_record(page, request, serve_args, serve_kwargs):
         if isinstance(page, LessonPage):
-            lesson_progress_start(lesson=page, user=request.user)
+            # The page's {% lesson_progress %} shows this row instead of reading it again.
+            request._academy_lesson_progress = (
+                page.pk,
+                lesson_progress_start(lesson=page, user=request.user),
+            )
         return serve(page, request, serve_args, serve_kwargs)
 
     return serve_and_record

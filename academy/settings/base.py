@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "academy.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "academy.middleware.DefaultLanguageMiddleware",
+    # Wagtail's site and page routing from the cache (academy.page_cache).
+    "academy.middleware.PageRouteCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -232,7 +234,8 @@ WAGTAIL_USER_CUSTOM_FIELDS = ["full_name", "phone"]
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Sessions live in the database, never only in the cache: a Redis outage logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Read from the cache (Redis in production), written through to the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 

@@ -2,12 +2,14 @@
 
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, F
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
 from academy.models import TraineeProfile, User
+from academy.page_cache import ENTRY_SECONDS, pages_generation
 from courses.ical import site_absolute_url
 from courses.models import ClassSession, LessonPage
 from enrollments.models import Enrollment, LessonProgress
@@ -20,12 +22,33 @@ CURRENT = (Enrollment.Status.ACTIVE,)
 WAITING = (Enrollment.Status.PENDING, Enrollment.Status.WAITLISTED)
 FINISHED = (Enrollment.Status.COMPLETED,)
 UPCOMING_SESSIONS = 10
+# What the page shows of each enrolment and its course (the course's page row is wide).
+ENROLLMENT_FIELDS = (
+    "user_id",
+    "course_id",
+    "status",
+    "created_at",
+    "completed_at",
+    "decision_reason",
+)
+COURSE_FIELDS = ("title", "path", "depth", "url_path", "live", "content_type_id", "locale_id")
 
 
 def _lesson_counts(*, courses) -> dict[int, int]:
-    """Live lessons per course, in one query grouped by the parent's tree path."""
+    """Live lessons per course, in one query grouped by the parent's tree path; kept in
+    the cache until a page changes (the pages generation, ``academy.page_cache``)."""
     if not courses:
         return {}
+    key = f"academy:pages:{pages_generation()}:lesson-counts"
+    known = cache.get(key) or {}
+    missing = [course for course in courses if course.pk not in known]
+    if missing:
+        known = {**known, **_lesson_counts_read(courses=missing)}
+        cache.set(key, known, ENTRY_SECONDS)
+    return {course.pk: known[course.pk] for course in courses}
+
+
+def _lesson_counts_read(*, courses) -> dict[int, int]:
     steplen = LessonPage.steplen
     by_path = {course.path: course.pk for course in courses}
     rows = (
@@ -36,18 +59,22 @@ def _lesson_counts(*, courses) -> dict[int, int]:
         .values("parent_path")
         .annotate(lessons=Count("pk"))
     )
-    return {by_path[row["parent_path"]]: row["lessons"] for row in rows}
+    counts = dict.fromkeys(by_path.values(), 0)
+    counts.update({by_path[row["parent_path"]]: row["lessons"] for row in rows})
+    return counts
 
 
 def dashboard_context(*, user: User, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
-    enrollments = list(
+    every_enrollment = list(
         Enrollment.objects.filter(user=user)
-        .exclude(status__in=(Enrollment.Status.WITHDRAWN,))
         .select_related("course")
+        .only(*ENROLLMENT_FIELDS, *(f"course__{name}" for name in COURSE_FIELDS))
         .order_by("-created_at", "-pk")
     )
+    enrollments = [e for e in every_enrollment if e.status != Enrollment.Status.WITHDRAWN]
+    courses_by_id = {e.course_id: e.course for e in every_enrollment}
     learning = [e for e in enrollments if e.status in Enrollment.LEARNING_STATUSES]
     courses = [e.course for e in learning]
     lesson_counts = _lesson_counts(courses=courses)
@@ -71,10 +98,10 @@ def dashboard_context(*, user: User, now: datetime | None = None) -> dict:
         ClassSession.objects.filter(
             course_id__in=[e.course_id for e in enrollments if e.status in CURRENT],
             ends_at__gte=now,
-        )
-        .select_related("course")
-        .order_by("starts_at", "pk")[:UPCOMING_SESSIONS]
+        ).order_by("starts_at", "pk")[:UPCOMING_SESSIONS]
     )
+    for session in upcoming:
+        session.course = courses_by_id[session.course_id]
     feed_token = calendar_feed_token_live(user=user)
     profile = TraineeProfile.objects.filter(user=user).select_related("organization").first()
     return {
@@ -91,5 +118,7 @@ def dashboard_context(*, user: User, now: datetime | None = None) -> dict:
         "certificates": list(certificate_list_for_user(user=user)),
         "profile": profile,
         "hours": hours_summary(user=user, today=today, profile=profile or False),
-        "pending_evaluations": evaluation_pending_for(user=user, now=now),
+        "pending_evaluations": evaluation_pending_for(
+            user=user, now=now, enrollments=every_enrollment
+        ),
     }

@@ -107,13 +107,23 @@ def _newest(pending: list[PendingEvaluation], *, now: datetime, limit: int):
 
 
 def evaluation_pending_for(
-    *, user: User | AnonymousUser, now: datetime | None = None, limit: int = PENDING_SHOWN
+    *,
+    user: User | AnonymousUser,
+    now: datetime | None = None,
+    limit: int = PENDING_SHOWN,
+    enrollments: list[Enrollment] | None = None,
 ) -> list[PendingEvaluation]:
     """The newest sessions the trainee attended and course completions they have not
-    evaluated yet; two queries, none for a visitor who is not logged in."""
+    evaluated yet; two queries, none for a visitor who is not logged in.
+
+    ``enrollments``, when the caller has them, are all the trainee's enrolments with
+    their courses: then the courses are not read again.
+    """
     if not user.is_authenticated:
         return []
     now = now or timezone.now()
+    if enrollments is not None:
+        return _pending_from_enrollments(enrollments=enrollments, now=now, limit=limit)
     attendances = _pending_attendances(now=now).filter(enrollment__user=user)[:limit]
     completions = (
         Enrollment.objects.filter(
@@ -129,6 +139,49 @@ def evaluation_pending_for(
     pending += [
         PendingEvaluation(enrollment=enrollment, session=None) for enrollment in completions
     ]
+    return _newest(pending, now=now, limit=limit)
+
+
+def _pending_from_enrollments(
+    *, enrollments: list[Enrollment], now: datetime, limit: int
+) -> list[PendingEvaluation]:
+    by_id = {enrollment.pk: enrollment for enrollment in enrollments}
+    if not by_id:
+        return []
+    attendances = (
+        Attendance.objects.filter(_attended(now=now), enrollment_id__in=list(by_id))
+        .exclude(
+            Exists(
+                Evaluation.objects.filter(
+                    enrollment=OuterRef("enrollment"), session=OuterRef("session")
+                )
+            )
+        )
+        .select_related("session")
+        .order_by("-session__ends_at", "-pk")[:limit]
+    )
+    pending = [
+        PendingEvaluation(enrollment=by_id[mark.enrollment_id], session=mark.session)
+        for mark in attendances
+    ]
+    completed = [
+        enrollment
+        for enrollment in enrollments
+        if enrollment.status == Enrollment.Status.COMPLETED and enrollment.completed_at
+    ]
+    if completed:
+        evaluated = set(
+            Evaluation.objects.filter(
+                enrollment_id__in=[enrollment.pk for enrollment in completed],
+                session__isnull=True,
+            ).values_list("enrollment_id", flat=True)
+        )
+        completed.sort(key=lambda enrollment: enrollment.completed_at or now, reverse=True)
+        pending += [
+            PendingEvaluation(enrollment=enrollment, session=None)
+            for enrollment in completed
+            if enrollment.pk not in evaluated
+        ][:limit]
     return _newest(pending, now=now, limit=limit)
 
 

@@ -6,10 +6,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
+from django.core.cache import cache
 from django.db.models import Case, DecimalField, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
-from academy.models import TraineeProfile, User
+from academy.models import QualificationLevel, TraineeProfile, User
 from enrollments.models import ContinuingEducationPolicy, ExternalTraining, HourEntry
 
 ZERO = Decimal("0")
@@ -41,6 +42,27 @@ def ce_cycle_for(
     return start, end
 
 
+CE_POLICY_KEY = "academy:ce-policy:{}"
+
+
+def ce_policy_for_level(*, qualification_level: str) -> ContinuingEducationPolicy | None:
+    """The policy for a qualification level, from the cache while no policy changes."""
+    key = CE_POLICY_KEY.format(qualification_level)
+    found = cache.get(key)
+    if found is None:
+        policy = ContinuingEducationPolicy.objects.filter(
+            qualification_level=qualification_level
+        ).first()
+        found = (policy,)
+        cache.set(key, found, timeout=None)
+    return found[0]
+
+
+def ce_policy_cache_forget(**_signal) -> None:
+    """Connected to every change of a policy (``EnrollmentsConfig.ready``)."""
+    cache.delete_many([CE_POLICY_KEY.format(level) for level in QualificationLevel.values])
+
+
 def ce_policy_and_cycle(
     *, user: User, today: date, profile: TraineeProfile | Literal[False] | None = None
 ) -> tuple[ContinuingEducationPolicy | None, tuple[date, date] | None]:
@@ -52,9 +74,7 @@ def ce_policy_and_cycle(
         profile = getattr(user, "trainee_profile", None)
     if not profile or not profile.registration_date:
         return None, None
-    policy = ContinuingEducationPolicy.objects.filter(
-        qualification_level=profile.qualification_level
-    ).first()
+    policy = ce_policy_for_level(qualification_level=profile.qualification_level)
     if policy is None:
         return None, None
     cycle = ce_cycle_for(

@@ -4,13 +4,15 @@ The course pages do not import this app; ``enrollments.templatetags.enrollment_t
 renders these contexts into them.
 """
 
+from typing import cast
+
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 
 from academy.models import User
 from courses.models import CoursePage, LessonPage
-from enrollments.models import Enrollment
+from enrollments.models import Enrollment, LessonProgress
 from enrollments.selectors.enrollment import course_seats_taken
 from enrollments.selectors.evaluations import evaluation_pending_for_enrollment
 from enrollments.selectors.progress import (
@@ -19,6 +21,9 @@ from enrollments.selectors.progress import (
     lesson_progress_for_visitor,
     lesson_time_cap_seconds,
 )
+
+# ``lesson_progress_page_context``'s progress when the caller has not read it.
+UNREAD = object()
 
 
 def waitlist_position(*, enrollment: Enrollment) -> int | None:
@@ -67,14 +72,21 @@ def course_enrollment_page_context(*, course: CoursePage, user: User | Anonymous
     }
 
 
-def lesson_progress_page_context(*, lesson: LessonPage, user: User | AnonymousUser) -> dict:
+def lesson_progress_page_context(
+    *,
+    lesson: LessonPage,
+    user: User | AnonymousUser,
+    progress: LessonProgress | None | object = UNREAD,
+) -> dict:
     """The trainee's progress on the lesson and the addresses the page's script posts to.
 
     The progress row is made when the trainee opens the lesson (the app's
     ``on_serve_page`` hook); there is none for visitors who do not study the
     lesson's course, and then the page shows no progress at all.
     """
-    progress = lesson_progress_for_visitor(lesson=lesson, user=user)
+    if progress is UNREAD:
+        progress = lesson_progress_for_visitor(lesson=lesson, user=user)
+    progress = cast(LessonProgress | None, progress)
     return {
         "lesson_progress": progress,
         "lesson_enrolled": progress is not None,

@@ -5,6 +5,8 @@
 courses app ask this app through its tags and never import it.
 """
 
+from functools import partial
+
 from django import template
 
 from enrollments.selectors.exams import exams_for_course
@@ -34,6 +36,11 @@ def course_enrollment(context, course):
 
 @register.inclusion_tag("enrollments/includes/lesson_progress.html", takes_context=True)
 def lesson_progress(context, lesson):
+    started = getattr(context["request"], "_academy_lesson_progress", None)
+    if started is not None and started[0] == lesson.pk:
+        # Recorded when the lesson was served (enrollments.wagtail_hooks): no second read.
+        page_context = partial(lesson_progress_page_context, progress=started[1])
+        return _with_visitor(context, page_context, lesson=lesson)
     return _with_visitor(context, lesson_progress_page_context, lesson=lesson)
 
 

@@ -337,7 +337,7 @@ def test_the_results_pages_show_the_figures_and_escape_comments(
     course, first, *_ = evaluated
     client.force_login(admin_user)
     # The admin's menu costs most of these; the figures take a fixed dozen or so.
-    with django_assert_max_num_queries(66):
+    with django_assert_max_num_queries(60):
         page = client.get(reverse("evaluations_admin:results"))
     assert page.status_code == 200
     html = page.content.decode()

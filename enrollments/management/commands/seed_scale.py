@@ -4,6 +4,7 @@ from dataclasses import fields, replace
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from academy.page_cache import pages_generation_bump
 from enrollments.scale import DEFAULT_SCALE, SMALL_SCALE, ScaleDataExists, scale_data_seed
 
 OPTIONS = {
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             result = scale_data_seed(scale=scale, log=log)
         except ScaleDataExists as error:
             raise CommandError(str(error)) from None
+        # The pages are inserted without Wagtail's signals: nothing cached may outlive them.
+        pages_generation_bump()
         if options["json"]:
             self.stdout.write(json.dumps(result))
             return
