@@ -31,6 +31,13 @@ from enrollments.models import Attendance
 COPY_BATCH_ROWS = 1000
 
 
+# The code points that text matching ``FORMULA_START_PATTERN`` can start with, besides
+# the blanks and control characters up to 32: the pattern runs only on such text, as
+# ``ascii()`` (the first character's code point) costs far less than a regular expression.
+FORMULA_FIRST_CODES = (37, 43, 45, 61, 64, 124, 127, 0x3000, 0xFF0B, 0xFF0D, 0xFF1D, 0xFF20)
+BLANKS_UP_TO = 32
+
+
 class CsvText(Func):
     """A text value as ``spreadsheets._csv_text`` writes it: formula-like text gets a
     leading apostrophe, and empty text is NULL, which ``COPY`` writes as an empty field
@@ -40,9 +47,13 @@ class CsvText(Func):
 
     def as_sql(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
+        codes = ", ".join(str(code) for code in FORMULA_FIRST_CODES)
+        first = f"ascii({sql})"
+        neutralised = f"CASE WHEN ({sql}) ~ %s THEN '''' || ({sql}) ELSE ({sql}) END"
         return (
-            f"NULLIF(CASE WHEN ({sql}) ~ %s THEN '''' || ({sql}) ELSE ({sql}) END, '')",
-            (*params, FORMULA_START_PATTERN, *params, *params),
+            f"NULLIF(CASE WHEN {first} <= {BLANKS_UP_TO} OR {first} IN ({codes}) "
+            f"THEN {neutralised} ELSE ({sql}) END, '')",
+            (*params, *params, *params, FORMULA_START_PATTERN, *params, *params, *params),
         )
 
 
