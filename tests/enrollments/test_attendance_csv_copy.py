@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from enrollments.documents import attendance_csv
 from enrollments.documents.attendance_csv import (
-    COPY_BATCH_ROWS,
     attendance_csv_copy_stream,
     attendance_csv_stream,
     attendance_csv_write,
@@ -188,16 +187,27 @@ def test_the_nasty_values_are_in_the_compared_csv(nasty):
     assert b"\r\n" in raw and raw.count(b"\r\n") > len(data)
 
 
-def test_rows_across_copy_batches_keep_their_line_endings(trainer_user):
+BATCH = 4
+
+
+@pytest.fixture
+def small_batches():
+    with mock.patch.object(attendance_csv, "COPY_BATCH_ROWS", BATCH):
+        yield
+
+
+def test_rows_across_copy_batches_keep_their_line_endings(trainer_user, small_batches):
     session = tree.session(title="批次", starts_at=timezone.make_aware(datetime(2026, 3, 1, 9)))
     course = session.course
-    rows = COPY_BATCH_ROWS + 3
+    rows = BATCH * 2 + 1
     users = [factories.trainee(full_name=f"学员\n{number}") for number in range(rows)]
     for user in users:
         ef.attendance(session=session, enrollment=ef.enrollment(course=course, user=user))
     values = attendance_export_rows(session_id=session.pk)
 
-    assert copy_bytes(values, "zh-hans") == python_bytes(values, "zh-hans")
+    chunks = list(attendance_csv_copy_stream(values, language="zh-hans"))
+    assert len(chunks) == 2 + 3
+    assert b"".join(chunks) == python_bytes(values, "zh-hans")
     output = io.BytesIO()
     assert attendance_csv_write(output, values, language="zh-hans") == rows
     assert output.getvalue() == python_bytes(values, "zh-hans")
@@ -229,3 +239,20 @@ def test_other_databases_keep_the_python_path(nasty):
         count = attendance_csv_write(output, values, language="en")
     assert streamed == python_bytes(values, "en") == output.getvalue()
     assert count == Attendance.objects.count()
+
+
+def test_a_download_stopped_halfway_leaves_the_connection_usable(trainer_user, small_batches):
+    """A client that goes away closes the stream inside COPY; the next query still runs."""
+    session = tree.session(title="中断", starts_at=timezone.make_aware(datetime(2026, 3, 2, 9)))
+    for number in range(BATCH * 2 + 1):
+        user = factories.trainee(full_name=f"学员{number}")
+        ef.attendance(session=session, enrollment=ef.enrollment(course=session.course, user=user))
+    stream = attendance_csv_copy_stream(
+        attendance_export_rows(session_id=session.pk), language="zh-hans"
+    )
+    assert next(stream) == b"\xef\xbb\xbf"
+    next(stream)
+    assert next(stream).count(b"\r\n") == BATCH
+    stream.close()
+
+    assert Attendance.objects.filter(session=session).count() == BATCH * 2 + 1
