@@ -57,7 +57,14 @@ XLSX_RATING_FORMAT = "0.00"
 TEXT_FORMAT = "@"
 
 
+# What text that FORMULA_START matches can start with, besides the characters up to the
+# space: text starting with anything else is plain, and most text is told at once.
+FORMULA_FIRST = frozenset("=+-@\uff1d\uff0b\uff0d\uff20|%\x7f\u3000")
+
+
 def formula_like(text: str) -> bool:
+    if not text or (text[0] > " " and text[0] not in FORMULA_FIRST):
+        return False
     return FORMULA_START.match(text) is not None
 
 
@@ -156,6 +163,8 @@ def xml_text(text: str) -> str:
     """Text as a cell can hold it: XML cannot carry most C0 control characters, so they
     go, and a carriage return is a line feed, as an XML reader sees it (XlsxWriter would
     write it as the escape _x000D_, which openpyxl and our own imports read literally)."""
+    if text.isprintable():
+        return text
     text = ILLEGAL_CHARACTERS_RE.sub("", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
