@@ -250,9 +250,10 @@ def exports(env: dict, total_rows: int) -> dict:
             log(f"export: {rows} rows as {export_format}")
             runs[export_format] = measure(env, "export", str(rows), export_format)
         copy_rate = runs["copy"]["rows_per_second"]
-        runs["csv_to_copy_rows_per_second"] = (
-            round(runs["csv"]["rows_per_second"] / copy_rate, 3) if copy_rate else None
-        )
+        for export_format in ("csv", "xlsx"):
+            runs[f"{export_format}_to_copy_rows_per_second"] = (
+                round(runs[export_format]["rows_per_second"] / copy_rate, 3) if copy_rate else None
+            )
         results[str(rows)] = runs
     small, large = (results[str(rows)] for rows in (total_rows // 10, total_rows))
     for export_format in ("csv", "xlsx", "copy"):

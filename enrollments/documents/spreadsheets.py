@@ -2,7 +2,8 @@
 
 Rows come from ``.iterator()`` over value tuples: memory stays flat whatever the
 number of rows. The CSV is produced as a generator of bytes; the XLSX goes
-through openpyxl's write-only workbook into a file object.
+through XlsxWriter's constant-memory workbook into a file object (openpyxl reads
+uploaded workbooks, see ``reading``).
 
 Text that a spreadsheet program could read as a formula (see ``formula_like``)
 is neutralised here, the one place both writers share. CSV has no cell types, so
@@ -21,6 +22,7 @@ import csv
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -28,14 +30,13 @@ from enum import StrEnum
 from itertools import chain
 from typing import Any, NamedTuple
 
+import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override, pgettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
 
 from enrollments.models import Attendance, EvaluationQuestion
 
@@ -43,7 +44,8 @@ CHUNK_SIZE = 2000
 # Leading blanks and control characters are skipped by spreadsheet programs before they
 # look for a formula; full-width signs are read as their ASCII forms; "|" starts a DDE
 # call and "%" a URL-encoded control character such as "%0A".
-FORMULA_START = re.compile(r"^[\x00-\x20\x7f\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20|%]|^[\t\r]")
+FORMULA_START_PATTERN = r"^[\x00-\x20\x7f\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20|%]|^[\t\r]"
+FORMULA_START = re.compile(FORMULA_START_PATTERN)
 DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 XLSX_DATE_FORMAT = "yyyy-mm-dd"
@@ -53,11 +55,16 @@ XLSX_COUNT_FORMAT = "#,##0"
 XLSX_PERCENT_FORMAT = "0.0%"
 XLSX_RATING_FORMAT = "0.00"
 TEXT_FORMAT = "@"
-HEADER_FONT = Font(bold=True)
-WRAPPED = Alignment(wrap_text=True, vertical="top")
+
+
+# What text that FORMULA_START matches can start with, besides the characters up to the
+# space: text starting with anything else is plain, and most text is told at once.
+FORMULA_FIRST = frozenset("=+-@\uff1d\uff0b\uff0d\uff20|%\x7f\u3000")
 
 
 def formula_like(text: str) -> bool:
+    if not text or (text[0] > " " and text[0] not in FORMULA_FIRST):
+        return False
     return FORMULA_START.match(text) is not None
 
 
@@ -120,7 +127,7 @@ NUMBER_FORMATS = {
 # Room for the autofilter's button and for LibreOffice's and Excel's own padding.
 WIDTH_PADDING = 4
 MAX_WIDTH = 60
-HEADER_FILL = PatternFill("solid", fgColor="E8EEEE")
+HEADER_STYLE = {"bold": True, "pattern": 1, "bg_color": "#E8EEEE"}
 
 
 @dataclass(frozen=True)
@@ -152,15 +159,16 @@ def column_kind_of(value) -> ColumnKind:
     return ColumnKind.TEXT
 
 
-def _xlsx_text_cell(sheet, text: str) -> WriteOnlyCell:
-    """An explicit string cell; XML cannot carry most C0 control characters, so they go.
-    Formula-like text gets the quote-prefix style: shown as it is, with no apostrophe."""
+def xml_text(text: str) -> str:
+    """Text as a cell can hold it: XML cannot carry most C0 control characters, so they
+    go, and a carriage return is a line feed, as an XML reader sees it (XlsxWriter would
+    write it as the escape _x000D_, which openpyxl and our own imports read literally)."""
+    if text.isprintable():
+        return text
     text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    if formula_like(text):
-        cell.quotePrefix = True
-    return cell
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 class KindedValue(NamedTuple):
@@ -170,23 +178,75 @@ class KindedValue(NamedTuple):
     kind: ColumnKind
 
 
-def xlsx_cell(sheet, value, kind: ColumnKind = ColumnKind.TEXT) -> WriteOnlyCell:
-    """One typed cell: text as a string cell, numbers and dates with the kind's format."""
-    if isinstance(value, KindedValue):
-        value, kind = value
-    if isinstance(value, str):
-        cell = _xlsx_text_cell(sheet, value)
-        if kind == ColumnKind.LONG_TEXT:
-            cell.alignment = WRAPPED
-        return cell
-    if value is None:
-        return WriteOnlyCell(sheet, value=None)
-    if kind not in NUMBER_FORMATS:
-        kind = column_kind_of(value)
-    cell = WriteOnlyCell(sheet, value=float(value) if isinstance(value, Decimal) else value)
-    if kind in NUMBER_FORMATS:
-        cell.number_format = NUMBER_FORMATS[kind]
-    return cell
+class XlsxBook:
+    """A workbook written as it goes (XlsxWriter's constant-memory mode: each row is on
+    disk once the next begins) with the cell formats it has used, each made once."""
+
+    def __init__(self, output: Any) -> None:
+        self.workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
+        self.sheet_names: set[str] = set()
+        self._formats: dict[tuple, Format] = {}
+
+    def cell_format(self, **properties) -> Format:
+        key = tuple(sorted(properties.items()))
+        if key not in self._formats:
+            self._formats[key] = self.workbook.add_format(properties)
+        return self._formats[key]
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+@contextmanager
+def xlsx_book(output) -> Iterator[XlsxBook]:
+    """A workbook that is written to ``output`` when the block ends."""
+    book = XlsxBook(output)
+    try:
+        yield book
+    finally:
+        book.close()
+
+
+class _CellWriter:
+    """Writes the typed cells of one sheet: text as string cells (never a formula; see
+    ``xml_text``; formula-like text gets the quote-prefix style, shown as it is with no
+    apostrophe), numbers and dates with their kind's format."""
+
+    def __init__(self, book: XlsxBook, sheet: Worksheet):
+        self.sheet = sheet
+        self.text = book.cell_format()
+        self.quoted = book.cell_format(quote_prefix=True)
+        self.wrapped = book.cell_format(text_wrap=True, valign="top")
+        self.quoted_wrapped = book.cell_format(quote_prefix=True, text_wrap=True, valign="top")
+        self.numbers = {
+            kind: book.cell_format(num_format=number_format)
+            for kind, number_format in NUMBER_FORMATS.items()
+        }
+
+    def write(self, row: int, column: int, value, kind: ColumnKind) -> None:
+        if isinstance(value, KindedValue):
+            value, kind = value
+        if isinstance(value, str):
+            text = xml_text(value)
+            if kind == ColumnKind.LONG_TEXT:
+                cell_format = self.quoted_wrapped if formula_like(text) else self.wrapped
+            else:
+                cell_format = self.quoted if formula_like(text) else self.text
+            self.sheet.write_string(row, column, text, cell_format)
+            return
+        if value is None:
+            return
+        if kind not in NUMBER_FORMATS:
+            kind = column_kind_of(value)
+        cell_format = self.numbers.get(kind)
+        if isinstance(value, bool):
+            self.sheet.write_boolean(row, column, value, cell_format)
+        elif isinstance(value, date | time):
+            self.sheet.write_datetime(row, column, value, cell_format)
+        elif isinstance(value, Decimal | int | float):
+            self.sheet.write_number(row, column, float(value), cell_format)
+        else:
+            self.write(row, column, str(value), kind)
 
 
 def sheet_title(title: str, used: set[str]) -> str:
@@ -201,38 +261,30 @@ def sheet_title(title: str, used: set[str]) -> str:
 
 
 def xlsx_sheet_write(
-    workbook: Workbook, *, title: str, columns: Sequence[SheetColumn], rows: Iterable[Sequence]
+    book: XlsxBook, *, title: str, columns: Sequence[SheetColumn], rows: Iterable[Sequence]
 ) -> int:
-    """Append a formatted sheet to a write-only workbook: fitted column widths, a bold
-    frozen header row with an autofilter, typed cells. Returns the number of data rows."""
-    used = set(workbook.sheetnames)
-    sheet = workbook.create_sheet(title=sheet_title(title, used))
-    # Widths and panes go into the sheet's head, written with the first row.
-    for index, column in enumerate(columns, start=1):
-        dimension = sheet.column_dimensions[get_column_letter(index)]
-        dimension.width = column.display_width
-        if column.kind == ColumnKind.PHONE:
-            # A number typed in later stays text: 13800138000, not 1.38E+10.
-            dimension.number_format = TEXT_FORMAT
-    sheet.freeze_panes = "A2"
-    header_cells = []
-    for column in columns:
-        cell = _xlsx_text_cell(sheet, column.header)
-        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    """Append a formatted sheet to a workbook: fitted column widths, a bold frozen header
+    row with an autofilter, typed cells. Returns the number of data rows."""
+    sheet = book.workbook.add_worksheet(sheet_title(title, book.sheet_names))
+    text_column = book.cell_format(num_format=TEXT_FORMAT)
+    for index, column in enumerate(columns):
+        # A number typed in later in a phone column stays text: 13800138000, not 1.38E+10.
+        column_format = text_column if column.kind == ColumnKind.PHONE else None
+        sheet.set_column(index, index, column.display_width, column_format)
+    sheet.freeze_panes(1, 0)
+    header = book.cell_format(**HEADER_STYLE)
+    quoted_header = book.cell_format(**HEADER_STYLE, quote_prefix=True)
+    for index, column in enumerate(columns):
+        text = xml_text(column.header)
+        sheet.write_string(0, index, text, quoted_header if formula_like(text) else header)
     kinds = [column.kind for column in columns]
+    cells = _CellWriter(book, sheet)
+    write = cells.write
     count = 0
-    for row in rows:
-        sheet.append(
-            [
-                xlsx_cell(sheet, value, kinds[index] if index < len(kinds) else ColumnKind.TEXT)
-                for index, value in enumerate(row)
-            ]
-        )
-        count += 1
-    # The filter comes after the rows in the file, so it can cover them all.
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(len(columns), 1))}{count + 1}"
+    for count, row in enumerate(rows, start=1):
+        for index, value in enumerate(row):
+            write(count, index, value, kinds[index] if index < len(kinds) else ColumnKind.TEXT)
+    sheet.autofilter(0, 0, count, max(len(columns), 1) - 1)
     return count
 
 
@@ -254,15 +306,13 @@ def xlsx_write(
         SheetColumn(header, kinds[index] if index < len(kinds) else ColumnKind.TEXT)
         for index, header in enumerate(headers)
     ]
-    workbook = Workbook(write_only=True)
-    count = xlsx_sheet_write(
-        workbook,
-        title=title,
-        columns=columns,
-        rows=rows if first is None else chain([first], rows),
-    )
-    workbook.save(output)
-    return count
+    with xlsx_book(output) as book:
+        return xlsx_sheet_write(
+            book,
+            title=title,
+            columns=columns,
+            rows=rows if first is None else chain([first], rows),
+        )
 
 
 def attendance_headers() -> list[str]:
@@ -374,8 +424,9 @@ def csv_stream(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
         yield writer.writerow([_csv_text(value) for value in row]).encode()
 
 
-def attendance_csv_stream(values, *, language: str) -> Iterator[bytes]:
-    """The attendance export as CSV bytes; headers and statuses in ``language``."""
+def attendance_csv_python_stream(values, *, language: str) -> Iterator[bytes]:
+    """The attendance export as CSV bytes, formatted row by row in Python; headers and
+    statuses in ``language``. ``documents.attendance_csv`` has PostgreSQL's faster path."""
     with override(language):
         headers = attendance_headers()
     # Statuses are translated inside the generator: it runs after the view has returned.
@@ -396,15 +447,6 @@ def attendance_xlsx_write(output, values, *, language: str) -> int:
             rows=_attendance_typed_rows(values.iterator(chunk_size=CHUNK_SIZE)),
             kinds=ATTENDANCE_KINDS,
         )
-
-
-def attendance_csv_write(output, values, *, language: str) -> int:
-    """Write the CSV export to a binary file object; returns the number of data rows."""
-    count = -2  # the byte-order mark and the header line are chunks too
-    for chunk in attendance_csv_stream(values, language=language):
-        output.write(chunk)
-        count += 1
-    return count
 
 
 def hours_summary_headers() -> list[str]:

@@ -9,7 +9,6 @@ from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
-from openpyxl import Workbook
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -22,6 +21,7 @@ from enrollments.documents.spreadsheets import (
     KindedValue,
     SheetColumn,
     text_width,
+    xlsx_book,
     xlsx_sheet_write,
 )
 
@@ -55,56 +55,56 @@ def _cell_value(value: Any, kind: str) -> Any:
 def statistics_xlsx_write(*, output, report) -> int:
     """Write the report to ``output``: the headline figures, then one sheet per table.
     Returns the number of sheets."""
-    workbook = Workbook(write_only=True)
-    headlines = report.headlines
-    xlsx_sheet_write(
-        workbook,
-        title=pgettext("sheet", "Summary"),
-        columns=[
-            _measured(_("Figure"), "text", [str(headline.label) for headline in headlines]),
-            SheetColumn(
-                _period_label(report.period),
-                ColumnKind.COUNT,
-                width=max(
-                    (text_width(display_text(h.value, h.kind)) for h in headlines), default=0
-                ),
-            ),
-            SheetColumn(
-                _period_label(report.previous_period),
-                ColumnKind.COUNT,
-                width=max(
-                    (text_width(display_text(h.previous, h.kind)) for h in headlines), default=0
-                ),
-            ),
-        ],
-        rows=[
-            [
-                str(headline.label),
-                KindedValue(headline.value, ColumnKind(headline.kind)),
-                KindedValue(headline.previous, ColumnKind(headline.kind)),
-            ]
-            for headline in headlines
-        ],
-    )
-    for table in report.tables:
-        rows = [table.values(row) for row in table.rows]
+    with xlsx_book(output) as book:
+        headlines = report.headlines
         xlsx_sheet_write(
-            workbook,
-            title=str(table.title),
+            book,
+            title=pgettext("sheet", "Summary"),
             columns=[
-                _measured(str(column.label), column.kind, [row[index] for row in rows])
-                for index, column in enumerate(table.columns)
+                _measured(_("Figure"), "text", [str(headline.label) for headline in headlines]),
+                SheetColumn(
+                    _period_label(report.period),
+                    ColumnKind.COUNT,
+                    width=max(
+                        (text_width(display_text(h.value, h.kind)) for h in headlines), default=0
+                    ),
+                ),
+                SheetColumn(
+                    _period_label(report.previous_period),
+                    ColumnKind.COUNT,
+                    width=max(
+                        (text_width(display_text(h.previous, h.kind)) for h in headlines), default=0
+                    ),
+                ),
             ],
             rows=[
                 [
-                    _cell_value(value, column.kind)
-                    for value, column in zip(row, table.columns, strict=True)
+                    str(headline.label),
+                    KindedValue(headline.value, ColumnKind(headline.kind)),
+                    KindedValue(headline.previous, ColumnKind(headline.kind)),
                 ]
-                for row in rows
+                for headline in headlines
             ],
         )
-    workbook.save(output)
-    return len(workbook.sheetnames)
+        for table in report.tables:
+            rows = [table.values(row) for row in table.rows]
+            xlsx_sheet_write(
+                book,
+                title=str(table.title),
+                columns=[
+                    _measured(str(column.label), column.kind, [row[index] for row in rows])
+                    for index, column in enumerate(table.columns)
+                ],
+                rows=[
+                    [
+                        _cell_value(value, column.kind)
+                        for value, column in zip(row, table.columns, strict=True)
+                    ]
+                    for row in rows
+                ],
+            )
+        sheets = len(book.sheet_names)
+    return sheets
 
 
 def _period_label(period) -> str:

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from academy.models import User
 from academy.roles import is_administrator
+from enrollments.documents.attendance_csv import attendance_csv_write
 from enrollments.documents.spreadsheets import (
-    attendance_csv_write,
     attendance_xlsx_write,
     hours_summary_xlsx_write,
 )

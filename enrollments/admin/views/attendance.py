@@ -19,7 +19,7 @@ from academy.access import administrator_required, private_file_response
 from academy.errors import RuleViolation
 from courses.models import ClassSession
 from enrollments.admin.views.downloads import XLSX_CONTENT_TYPE, xlsx_download
-from enrollments.documents.spreadsheets import attendance_csv_stream
+from enrollments.documents.attendance_csv import attendance_csv_stream
 from enrollments.forms.attendance import (
     AttendanceExportForm,
     AttendanceImportForm,
