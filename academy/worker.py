@@ -23,11 +23,14 @@ from django_rq.cron import DjangoCronScheduler
 from rq import SimpleWorker as RQSimpleWorker
 from rq import Worker as RQWorker
 from rq.exceptions import NoSuchJobError
+from rq.executions import Execution, ExecutionRegistry
 from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
+from rq.queue import Queue
+from rq.registry import StartedJobRegistry
 from rq.scheduler import SCHEDULER_KEY_TEMPLATE, RQScheduler
 from rq.scripts import release_lock
-from rq.utils import as_text
+from rq.utils import as_text, str_to_date
 from rq.worker import BaseWorker
 
 logger = logging.getLogger(__name__)
@@ -93,13 +96,79 @@ WAITING = {
     JobStatus.RATE_LIMITED,
     JobStatus.READY_TO_ENQUEUE,
 }
+# A job a worker took from its queue and had not yet begun is marked here when first seen so.
+TAKEN_KEY = "academy:rq:taken:{job_id}:{enqueued_at}"
+TAKEN_KEY_TTL = 24 * 3600
 
 
-def queue_job_state(*, job_id: str, connection: redis.Redis) -> QueueJobState:
-    status, worker_name = connection.hmget(Job.key_for(job_id), "status", "worker_name")
+def _executions(*, job_id: str, connection: redis.Redis, since=None) -> list[tuple[str, str]]:
+    """(execution id, worker name) of each run of the job RQ still records, begun at or
+    after ``since`` (the job's ``enqueued_at``) when given."""
+    registry_key = ExecutionRegistry.key_template.format(job_id)
+    execution_ids = [as_text(i) for i in connection.zrange(registry_key, 0, -1)]
+    if not execution_ids:
+        return []
+    with connection.pipeline(transaction=False) as pipeline:
+        for execution_id in execution_ids:
+            pipeline.hmget(
+                Execution(execution_id, job_id, connection).key, "worker_name", "created_at"
+            )
+        fields = pipeline.execute()
+    threshold = str_to_date(since).timestamp() if since else None
+    return [
+        (execution_id, as_text(name) if name else "")
+        for execution_id, (name, created_at) in zip(execution_ids, fields, strict=True)
+        if created_at is not None and (threshold is None or float(created_at) >= threshold)
+    ]
+
+
+def _taken_job_state(
+    *, job_id: str, enqueued_at, connection: redis.Redis, grace: float
+) -> QueueJobState:
+    """A job still marked queued but no longer in its queue: a worker took it. Alive while a
+    worker that is there runs it; a run whose worker is gone was interrupted. A worker
+    records the run a moment after taking the job; one that died in between left no
+    trace but the job's absence, so a job seen so for longer than ``grace`` was lost."""
+    names = [
+        name
+        for _id, name in _executions(job_id=job_id, connection=connection, since=enqueued_at)
+        if name
+    ]
+    if any(worker_alive(name=name, connection=connection) for name in names):
+        return QueueJobState.ALIVE
+    if names:
+        return QueueJobState.INTERRUPTED
+    key = TAKEN_KEY.format(job_id=job_id, enqueued_at=as_text(enqueued_at or b""))
+    if connection.set(key, time.time(), nx=True, ex=TAKEN_KEY_TTL):
+        return QueueJobState.ALIVE
+    first_seen = connection.get(key)
+    if first_seen is not None and time.time() - float(first_seen) < grace:
+        return QueueJobState.ALIVE
+    return QueueJobState.INTERRUPTED
+
+
+def queue_job_state(
+    *, job_id: str, connection: redis.Redis, taken_grace: float = 30
+) -> QueueJobState:
+    """What the queue says of job ``job_id``.
+
+    A job marked queued that is no longer in its queue was taken by a worker, which marks
+    it started only once it runs it (in the forking worker, once its work horse has
+    started): a worker killed in between leaves the job queued in no queue, which nothing
+    would ever run. Such a job is alive only while a worker that is there holds it.
+    """
+    status, worker_name, origin, enqueued_at = connection.hmget(
+        Job.key_for(job_id), "status", "worker_name", "origin", "enqueued_at"
+    )
     if status is None:
         return QueueJobState.LOST
     status = JobStatus(as_text(status))
+    if status == JobStatus.QUEUED and origin:
+        queue_key = Queue.redis_queue_namespace_prefix + as_text(origin)
+        if connection.lpos(queue_key, job_id) is None:
+            return _taken_job_state(
+                job_id=job_id, enqueued_at=enqueued_at, connection=connection, grace=taken_grace
+            )
     if status in WAITING:
         return QueueJobState.ALIVE
     if status == JobStatus.STARTED:
@@ -111,18 +180,38 @@ def queue_job_state(*, job_id: str, connection: redis.Redis) -> QueueJobState:
     return QueueJobState.INTERRUPTED
 
 
-def queue_job_abandon(*, job_id: str, connection: redis.Redis) -> None:
-    """Record a started job whose worker is gone as failed, as RQ's own cleanup of abandoned
-    jobs does, so that asking for the job again queues it anew."""
+def queue_job_abandon(*, job_id: str, connection: redis.Redis, taken_grace: float = 30) -> bool:
+    """Record a job whose worker is gone (started, or taken from its queue and not begun) as
+    failed, as RQ's own cleanup of abandoned jobs does, so that asking for the job again
+    queues it anew; the runs of gone workers leave RQ's registry of started jobs.
+
+    False when the job turns out to be alive after all: nothing is changed then.
+    """
     try:
         job = Job.fetch(job_id, connection=connection)
     except NoSuchJobError:
-        return
-    if job.get_status(refresh=False) != JobStatus.STARTED:
-        return
+        return True
+    if job.get_status(refresh=False) not in (JobStatus.STARTED, JobStatus.QUEUED):
+        return True
+    state = queue_job_state(job_id=job_id, connection=connection, taken_grace=taken_grace)
+    if state is QueueJobState.ALIVE:
+        return False
+    started = StartedJobRegistry(job.origin, connection=connection)
+    gone = [
+        (execution_id, name)
+        for execution_id, name in _executions(job_id=job_id, connection=connection)
+        if not (name and worker_alive(name=name, connection=connection))
+    ]
+    workers = ", ".join(sorted({name for _id, name in gone if name})) or job.worker_name
     with connection.pipeline() as pipeline:
-        record_job_failure(job, f"Abandoned: its worker {job.worker_name} is gone", pipeline)
+        for execution_id, name in gone:
+            execution = Execution(execution_id, job_id, connection, worker_name=name)
+            pipeline.zrem(started.key, execution.composite_key)
+            pipeline.zrem(ExecutionRegistry.key_template.format(job_id), execution_id)
+            pipeline.delete(execution.key)
+        record_job_failure(job, f"Abandoned: its worker {workers or ''} is gone", pipeline)
         pipeline.execute()
+    return True
 
 
 class CronScheduler(RQScheduler):

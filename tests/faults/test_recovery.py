@@ -64,14 +64,6 @@ def test_a_completion_during_a_redis_outage_is_certified_once_redis_is_back(faul
     assert CertificateSerialCounter.objects.get().last_number == 1
 
 
-@pytest.mark.xfail(
-    reason=(
-        "Under load, a certificate job whose worker was killed as it started is sometimes "
-        "not queued again by the sweep within three minutes (seen in three of five runs "
-        "beside other tests); open defect, the test is kept to show it."
-    ),
-    strict=False,
-)
 def test_twenty_certificates_survive_workers_killed_mid_run(faulty_redis, workers):
     course = ef.certified_course()
     # No address to notify, so the workers hold only certificate jobs when they are killed.
