@@ -13,6 +13,7 @@ import contextlib
 import enum
 import logging
 import os
+import sys
 import time
 from functools import cache
 from pathlib import Path
@@ -286,8 +287,76 @@ class CronSchedulerMixin:
 
 
 class Worker(CronSchedulerMixin, RQWorker):
-    """RQ's forking worker (each job in its own process)."""
+    """RQ's forking worker: each job in a work horse of its own, forked for it."""
 
 
 class SimpleWorker(CronSchedulerMixin, RQSimpleWorker):
-    """RQ's worker that runs jobs in its own process (faster, less isolated)."""
+    """The project's default worker: jobs run in the worker's own process, so what a job
+    loads once (the PDF fonts, templates, database and Redis connections) stays warm for
+    the next one.
+
+    A fork per job isolated jobs; here a job that hangs is stopped by its queue's timeout
+    (RQ raises in the job, which then fails or retries as any failure), and a worker that
+    has run ``WORKER_MAX_JOBS`` jobs, or whose memory grew past ``WORKER_MAX_MEMORY_MIB``,
+    starts again as a fresh process of the same command (same process id). A database
+    connection a job left unusable is closed before the next job.
+    """
+
+    jobs_run = 0
+    restart_reason = ""
+
+    def work(self, burst: bool = False, *args, max_jobs: int | None = None, **kwargs) -> bool:
+        # An explicit --max-jobs (or --burst) keeps RQ's meaning: stop, do not start again.
+        self._restarts = not (max_jobs or burst)
+        restart_after = settings.WORKER_MAX_JOBS if self._restarts else 0
+        worked = super().work(burst, *args, max_jobs=max_jobs or restart_after or None, **kwargs)
+        if self._restarts and restart_after and self.jobs_run >= restart_after:
+            self.restart_reason = f"{self.jobs_run} jobs run"
+        if self._restarts and self.restart_reason:
+            self.log.info("Worker %s: %s, starting again", self.name, self.restart_reason)
+            self.restart()
+        return worked
+
+    def execute_job(self, job, queue):
+        _close_unusable_database_connections()
+        try:
+            super().execute_job(job, queue)
+        finally:
+            self.jobs_run += 1
+            _close_unusable_database_connections()
+        limit = settings.WORKER_MAX_MEMORY_MIB
+        if limit and getattr(self, "_restarts", False) and resident_memory_mib() > limit:
+            self.restart_reason = f"memory above {limit} MiB"
+            self._stop_requested = True  # leave the work loop, as RQ's warm shutdown does
+
+    def restart(self) -> None:
+        """Replace this process with a fresh one running the same command."""
+        from django.db import connections
+
+        connections.close_all()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, [sys.executable, *sys.argv])  # noqa: S606 - this very command
+
+
+def _close_unusable_database_connections() -> None:
+    """Close the connections a job left broken (as Django does at the end of a request),
+    keeping the good ones open for the next job."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is None or not connection.errors_occurred:
+            continue
+        if connection.is_usable():
+            connection.errors_occurred = False
+        else:
+            connection.close()
+
+
+def resident_memory_mib() -> float:
+    """This process's resident memory now (Linux), or 0 where the system does not tell."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
