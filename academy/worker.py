@@ -1,7 +1,8 @@
 """The project's RQ worker: its scheduler also runs the periodic jobs, and it says whether a
 queued job is still alive.
 
-``manage.py rqworker ... --with-scheduler`` runs ``Worker`` (``RQ["WORKER_CLASS"]``). Every
+``manage.py rqworker ... --with-scheduler`` runs ``SimpleWorker`` (``RQ["WORKER_CLASS"]``;
+``--worker-class academy.worker.Worker`` forks a work horse per job instead). Every
 worker starts a scheduler process; the one that holds RQ's scheduler lock of a queue moves
 that queue's delayed jobs and enqueues the periodic jobs of ``settings.RQ_CRON_CONFIG``
 (RQ's own cron format, the same module ``manage.py rqcron`` reads). If that worker dies,
@@ -17,12 +18,14 @@ import sys
 import time
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import redis
 from django.conf import settings
 from django_rq.cron import DjangoCronScheduler
 from rq import SimpleWorker as RQSimpleWorker
 from rq import Worker as RQWorker
+from rq.defaults import DEFAULT_LOGGING_DATE_FORMAT, DEFAULT_LOGGING_FORMAT
 from rq.exceptions import NoSuchJobError
 from rq.executions import Execution, ExecutionRegistry
 from rq.job import Job, JobStatus
@@ -33,6 +36,7 @@ from rq.scheduler import SCHEDULER_KEY_TEMPLATE, RQScheduler
 from rq.scripts import release_lock
 from rq.utils import as_text, str_to_date
 from rq.worker import BaseWorker
+from rq.worker.base import DequeueStrategy
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +110,8 @@ def _executions(*, job_id: str, connection: redis.Redis, since=None) -> list[tup
     """(execution id, worker name) of each run of the job RQ still records, begun at or
     after ``since`` (the job's ``enqueued_at``) when given."""
     registry_key = ExecutionRegistry.key_template.format(job_id)
-    execution_ids = [as_text(i) for i in connection.zrange(registry_key, 0, -1)]
+    members = cast(list[bytes], connection.zrange(registry_key, 0, -1))
+    execution_ids = [as_text(member) for member in members]
     if not execution_ids:
         return []
     with connection.pipeline(transaction=False) as pipeline:
@@ -305,11 +310,30 @@ class SimpleWorker(CronSchedulerMixin, RQSimpleWorker):
     jobs_run = 0
     restart_reason = ""
 
-    def work(self, burst: bool = False, *args, max_jobs: int | None = None, **kwargs) -> bool:
+    def work(
+        self,
+        burst: bool = False,
+        logging_level: str | None = None,
+        date_format: str = DEFAULT_LOGGING_DATE_FORMAT,
+        log_format: str = DEFAULT_LOGGING_FORMAT,
+        max_jobs: int | None = None,
+        max_idle_time: int | None = None,
+        with_scheduler: bool = False,
+        dequeue_strategy: DequeueStrategy = DequeueStrategy.DEFAULT,
+    ) -> bool:
         # An explicit --max-jobs (or --burst) keeps RQ's meaning: stop, do not start again.
         self._restarts = not (max_jobs or burst)
         restart_after = settings.WORKER_MAX_JOBS if self._restarts else 0
-        worked = super().work(burst, *args, max_jobs=max_jobs or restart_after or None, **kwargs)
+        worked = super().work(
+            burst,
+            logging_level,
+            date_format,
+            log_format,
+            max_jobs=max_jobs or restart_after or None,
+            max_idle_time=max_idle_time,
+            with_scheduler=with_scheduler,
+            dequeue_strategy=dequeue_strategy,
+        )
         if self._restarts and restart_after and self.jobs_run >= restart_after:
             self.restart_reason = f"{self.jobs_run} jobs run"
         if self._restarts and self.restart_reason:
