@@ -12,6 +12,7 @@ scale data instead of building it again. See docs/benchmarks.md for the figures.
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import socket
@@ -261,10 +262,11 @@ def certificates_end_to_end(env: dict, worker_class: str | None) -> dict:
     """Queue certificates for completed enrolments, run one burst worker until the queue
     is empty, and count what was issued; the clock starts when the first is queued."""
     with tempfile.NamedTemporaryFile("w+", suffix=".json") as ids_file:
-        log(f"certificates: queueing {CERTIFICATES} ({worker_class or 'forking worker'})")
+        log(f"certificates: queueing {CERTIFICATES} ({worker_class or 'default worker'})")
         queued = measure(env, "certificates-enqueue", str(CERTIFICATES), ids_file.name)
         extra = ["--worker-class", worker_class] if worker_class else []
         # The clock runs from the first request queued, worker start-up included.
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with tempfile.TemporaryFile("w+") as worker_log:
             worker = start(
                 [PYTHON, "manage.py", "rqworker", "certificates", "--burst", *extra],
@@ -276,7 +278,13 @@ def certificates_end_to_end(env: dict, worker_class: str | None) -> dict:
             finally:
                 stop(worker)
             finished = time.time()
+        # Only the worker (and its work horses) ended in between: its own CPU time.
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         check = measure(env, "certificates-check", ids_file.name)
+    worker_cpu = sum(
+        getattr(children_after, field) - getattr(children_before, field)
+        for field in ("ru_utime", "ru_stime")
+    )
     elapsed = finished - queued["started_at"]
     return {
         "worker_class": worker_class
@@ -289,6 +297,11 @@ def certificates_end_to_end(env: dict, worker_class: str | None) -> dict:
         "seconds": round(elapsed, 1),
         "per_minute": round(check["issued"] / elapsed * 60, 1) if elapsed else None,
         "steady_per_minute": check["steady_per_minute"],
+        "worker_cpu_seconds": round(worker_cpu, 1),
+        "worker_cpu_ms_per_certificate": (
+            round(worker_cpu / check["issued"] * 1000, 1) if check["issued"] else None
+        ),
+        "load_average_after": os.getloadavg(),
         "workers": 1,
     }
 

@@ -108,25 +108,30 @@ class Workers:
     log_dir: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
 
-    def start(self, *options: str, **variables: str) -> subprocess.Popen:
-        """A worker as ``make worker`` starts it, with ``options`` added (``--worker-class
-        academy.worker.Worker``) and ``variables`` in its environment."""
+    def start(
+        self, *options: str, command: tuple[str, ...] = (), **variables: str
+    ) -> subprocess.Popen:
+        """A worker as ``make worker`` starts it (or as ``command`` of manage.py says), with
+        ``options`` added (``--worker-class academy.worker.Worker``) and ``variables`` in
+        its environment."""
         from django.conf import settings
 
         from tests.processes import child_env
 
         env = child_env(
-            DJANGO_SETTINGS_MODULE="tests.faults.worker_settings",
-            REDIS_URL=self.redis_url,
-            JOB_SWEEP_INTERVAL_SECONDS="1",
-            JOB_SWEEP_GRACE_SECONDS="1",
-            PYTHONUNBUFFERED="1",
-            **variables,
+            **{
+                "DJANGO_SETTINGS_MODULE": "tests.faults.worker_settings",
+                "REDIS_URL": self.redis_url,
+                "JOB_SWEEP_INTERVAL_SECONDS": "1",
+                "JOB_SWEEP_GRACE_SECONDS": "1",
+                "PYTHONUNBUFFERED": "1",
+                **variables,
+            }
         )
         log = self.log_dir / f"worker-{len(self.processes) + 1}.log"
         with log.open("wb") as output:
             process = subprocess.Popen(  # noqa: S603 - the project's own command
-                [sys.executable, "manage.py", *WORKER_COMMAND, *options],
+                [sys.executable, "manage.py", *(command or WORKER_COMMAND), *options],
                 cwd=settings.BASE_DIR,
                 env=env,
                 stdout=output,
