@@ -312,7 +312,11 @@ def certificates(env: dict) -> dict:
         "render_seconds_per_certificate": render["seconds_per_certificate"],
         "render_per_minute": round(60 / render["seconds_per_certificate"], 1),
         "end_to_end": certificates_end_to_end(env, None),
-        "end_to_end_forking_worker": certificates_end_to_end(env, "academy.worker.Worker"),
+        **(
+            {"end_to_end_forking_worker": certificates_end_to_end(env, "academy.worker.Worker")}
+            if os.environ.get("BENCH_FORKING_WORKER") != "0"
+            else {}
+        ),
     }
 
 
