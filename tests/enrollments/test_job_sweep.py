@@ -139,14 +139,14 @@ def test_a_certificate_of_an_enrolment_no_longer_completed_is_not_swept(
 # With RQ: the sweep asks the queue about each row's job ------------------------------------
 
 
-def fake_queue_job(redis, job_id, **fields):
-    """An RQ job in the state ``fields`` say; a queued one waits in the default queue."""
+def fake_queue_job(redis, job_id, *, waiting: bool = False, **fields):
+    """An RQ job in the state ``fields`` say; ``waiting``: in the default queue's list."""
     from rq.job import Job
     from rq.queue import Queue
 
     Job.create("builtins.print", id=job_id, connection=redis, origin="default").save()
     redis.hset(Job.key_for(job_id), mapping=fields)
-    if fields.get("status") == "queued":
+    if waiting:
         redis.rpush(Queue("default", connection=redis).key, job_id)
 
 
@@ -166,7 +166,7 @@ def test_the_queue_says_which_jobs_are_alive(rq_tasks):
     redis = rq_tasks
     fake_worker(redis, "here", pid=os.getpid())
     fake_worker(redis, "dead", pid=dead_pid())
-    fake_queue_job(redis, "waiting", status="queued")
+    fake_queue_job(redis, "waiting", status="queued", waiting=True)
     fake_queue_job(redis, "scheduled", status="scheduled")
     fake_queue_job(redis, "working", status="started", worker_name="here")
     fake_queue_job(redis, "orphaned", status="started", worker_name="dead")
