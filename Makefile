@@ -74,8 +74,9 @@ messages: install
 bench: install translations cjk-font
 	$(BIN)/python bench/run.py
 
-# An RQ worker (academy.worker.Worker) whose scheduler also runs enrollments/cron.py: the
-# sweep that queues again every job lost in a Redis outage or a killed worker.
+# An RQ worker (academy.worker.SimpleWorker: no fork per job, starts again after
+# WORKER_MAX_JOBS jobs) whose scheduler also runs enrollments/cron.py: the sweep that
+# queues again every job lost in a Redis outage or a killed worker. README: worker flags.
 worker: install
 	$(BIN)/python manage.py rqworker default certificates --with-scheduler
 

@@ -1,7 +1,8 @@
 """The project's RQ worker: its scheduler also runs the periodic jobs, and it says whether a
 queued job is still alive.
 
-``manage.py rqworker ... --with-scheduler`` runs ``Worker`` (``RQ["WORKER_CLASS"]``). Every
+``manage.py rqworker ... --with-scheduler`` runs ``SimpleWorker`` (``RQ["WORKER_CLASS"]``;
+``--worker-class academy.worker.Worker`` forks a work horse per job instead). Every
 worker starts a scheduler process; the one that holds RQ's scheduler lock of a queue moves
 that queue's delayed jobs and enqueues the periodic jobs of ``settings.RQ_CRON_CONFIG``
 (RQ's own cron format, the same module ``manage.py rqcron`` reads). If that worker dies,
@@ -13,22 +14,29 @@ import contextlib
 import enum
 import logging
 import os
+import sys
 import time
 from functools import cache
 from pathlib import Path
+from typing import cast
 
 import redis
 from django.conf import settings
 from django_rq.cron import DjangoCronScheduler
 from rq import SimpleWorker as RQSimpleWorker
 from rq import Worker as RQWorker
+from rq.defaults import DEFAULT_LOGGING_DATE_FORMAT, DEFAULT_LOGGING_FORMAT
 from rq.exceptions import NoSuchJobError
+from rq.executions import Execution, ExecutionRegistry
 from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
+from rq.queue import Queue
+from rq.registry import StartedJobRegistry
 from rq.scheduler import SCHEDULER_KEY_TEMPLATE, RQScheduler
 from rq.scripts import release_lock
-from rq.utils import as_text
+from rq.utils import as_text, str_to_date
 from rq.worker import BaseWorker
+from rq.worker.base import DequeueStrategy
 
 logger = logging.getLogger(__name__)
 
@@ -93,13 +101,80 @@ WAITING = {
     JobStatus.RATE_LIMITED,
     JobStatus.READY_TO_ENQUEUE,
 }
+# A job a worker took from its queue and had not yet begun is marked here when first seen so.
+TAKEN_KEY = "academy:rq:taken:{job_id}:{enqueued_at}"
+TAKEN_KEY_TTL = 24 * 3600
 
 
-def queue_job_state(*, job_id: str, connection: redis.Redis) -> QueueJobState:
-    status, worker_name = connection.hmget(Job.key_for(job_id), "status", "worker_name")
+def _executions(*, job_id: str, connection: redis.Redis, since=None) -> list[tuple[str, str]]:
+    """(execution id, worker name) of each run of the job RQ still records, begun at or
+    after ``since`` (the job's ``enqueued_at``) when given."""
+    registry_key = ExecutionRegistry.key_template.format(job_id)
+    members = cast(list[bytes], connection.zrange(registry_key, 0, -1))
+    execution_ids = [as_text(member) for member in members]
+    if not execution_ids:
+        return []
+    with connection.pipeline(transaction=False) as pipeline:
+        for execution_id in execution_ids:
+            pipeline.hmget(
+                Execution(execution_id, job_id, connection).key, "worker_name", "created_at"
+            )
+        fields = pipeline.execute()
+    threshold = str_to_date(since).timestamp() if since else None
+    return [
+        (execution_id, as_text(name) if name else "")
+        for execution_id, (name, created_at) in zip(execution_ids, fields, strict=True)
+        if created_at is not None and (threshold is None or float(created_at) >= threshold)
+    ]
+
+
+def _taken_job_state(
+    *, job_id: str, enqueued_at, connection: redis.Redis, grace: float
+) -> QueueJobState:
+    """A job still marked queued but no longer in its queue: a worker took it. Alive while a
+    worker that is there runs it; a run whose worker is gone was interrupted. A worker
+    records the run a moment after taking the job; one that died in between left no
+    trace but the job's absence, so a job seen so for longer than ``grace`` was lost."""
+    names = [
+        name
+        for _id, name in _executions(job_id=job_id, connection=connection, since=enqueued_at)
+        if name
+    ]
+    if any(worker_alive(name=name, connection=connection) for name in names):
+        return QueueJobState.ALIVE
+    if names:
+        return QueueJobState.INTERRUPTED
+    key = TAKEN_KEY.format(job_id=job_id, enqueued_at=as_text(enqueued_at or b""))
+    if connection.set(key, time.time(), nx=True, ex=TAKEN_KEY_TTL):
+        return QueueJobState.ALIVE
+    first_seen = connection.get(key)
+    if first_seen is not None and time.time() - float(first_seen) < grace:
+        return QueueJobState.ALIVE
+    return QueueJobState.INTERRUPTED
+
+
+def queue_job_state(
+    *, job_id: str, connection: redis.Redis, taken_grace: float = 30
+) -> QueueJobState:
+    """What the queue says of job ``job_id``.
+
+    A job marked queued that is no longer in its queue was taken by a worker, which marks
+    it started only once it runs it (in the forking worker, once its work horse has
+    started): a worker killed in between leaves the job queued in no queue, which nothing
+    would ever run. Such a job is alive only while a worker that is there holds it.
+    """
+    status, worker_name, origin, enqueued_at = connection.hmget(
+        Job.key_for(job_id), "status", "worker_name", "origin", "enqueued_at"
+    )
     if status is None:
         return QueueJobState.LOST
     status = JobStatus(as_text(status))
+    if status == JobStatus.QUEUED and origin:
+        queue_key = Queue.redis_queue_namespace_prefix + as_text(origin)
+        if connection.lpos(queue_key, job_id) is None:
+            return _taken_job_state(
+                job_id=job_id, enqueued_at=enqueued_at, connection=connection, grace=taken_grace
+            )
     if status in WAITING:
         return QueueJobState.ALIVE
     if status == JobStatus.STARTED:
@@ -111,18 +186,38 @@ def queue_job_state(*, job_id: str, connection: redis.Redis) -> QueueJobState:
     return QueueJobState.INTERRUPTED
 
 
-def queue_job_abandon(*, job_id: str, connection: redis.Redis) -> None:
-    """Record a started job whose worker is gone as failed, as RQ's own cleanup of abandoned
-    jobs does, so that asking for the job again queues it anew."""
+def queue_job_abandon(*, job_id: str, connection: redis.Redis, taken_grace: float = 30) -> bool:
+    """Record a job whose worker is gone (started, or taken from its queue and not begun) as
+    failed, as RQ's own cleanup of abandoned jobs does, so that asking for the job again
+    queues it anew; the runs of gone workers leave RQ's registry of started jobs.
+
+    False when the job turns out to be alive after all: nothing is changed then.
+    """
     try:
         job = Job.fetch(job_id, connection=connection)
     except NoSuchJobError:
-        return
-    if job.get_status(refresh=False) != JobStatus.STARTED:
-        return
+        return True
+    if job.get_status(refresh=False) not in (JobStatus.STARTED, JobStatus.QUEUED):
+        return True
+    state = queue_job_state(job_id=job_id, connection=connection, taken_grace=taken_grace)
+    if state is QueueJobState.ALIVE:
+        return False
+    started = StartedJobRegistry(job.origin, connection=connection)
+    gone = [
+        (execution_id, name)
+        for execution_id, name in _executions(job_id=job_id, connection=connection)
+        if not (name and worker_alive(name=name, connection=connection))
+    ]
+    workers = ", ".join(sorted({name for _id, name in gone if name})) or job.worker_name
     with connection.pipeline() as pipeline:
-        record_job_failure(job, f"Abandoned: its worker {job.worker_name} is gone", pipeline)
+        for execution_id, name in gone:
+            execution = Execution(execution_id, job_id, connection, worker_name=name)
+            pipeline.zrem(started.key, execution.composite_key)
+            pipeline.zrem(ExecutionRegistry.key_template.format(job_id), execution_id)
+            pipeline.delete(execution.key)
+        record_job_failure(job, f"Abandoned: its worker {workers or ''} is gone", pipeline)
         pipeline.execute()
+    return True
 
 
 class CronScheduler(RQScheduler):
@@ -197,8 +292,95 @@ class CronSchedulerMixin:
 
 
 class Worker(CronSchedulerMixin, RQWorker):
-    """RQ's forking worker (each job in its own process)."""
+    """RQ's forking worker: each job in a work horse of its own, forked for it."""
 
 
 class SimpleWorker(CronSchedulerMixin, RQSimpleWorker):
-    """RQ's worker that runs jobs in its own process (faster, less isolated)."""
+    """The project's default worker: jobs run in the worker's own process, so what a job
+    loads once (the PDF fonts, templates, database and Redis connections) stays warm for
+    the next one.
+
+    A fork per job isolated jobs; here a job that hangs is stopped by its queue's timeout
+    (RQ raises in the job, which then fails or retries as any failure), and a worker that
+    has run ``WORKER_MAX_JOBS`` jobs, or whose memory grew past ``WORKER_MAX_MEMORY_MIB``,
+    starts again as a fresh process of the same command (same process id). A database
+    connection a job left unusable is closed before the next job.
+    """
+
+    jobs_run = 0
+    restart_reason = ""
+
+    def work(
+        self,
+        burst: bool = False,
+        logging_level: str | None = None,
+        date_format: str = DEFAULT_LOGGING_DATE_FORMAT,
+        log_format: str = DEFAULT_LOGGING_FORMAT,
+        max_jobs: int | None = None,
+        max_idle_time: int | None = None,
+        with_scheduler: bool = False,
+        dequeue_strategy: DequeueStrategy = DequeueStrategy.DEFAULT,
+    ) -> bool:
+        # An explicit --max-jobs (or --burst) keeps RQ's meaning: stop, do not start again.
+        self._restarts = not (max_jobs or burst)
+        restart_after = settings.WORKER_MAX_JOBS if self._restarts else 0
+        worked = super().work(
+            burst,
+            logging_level,
+            date_format,
+            log_format,
+            max_jobs=max_jobs or restart_after or None,
+            max_idle_time=max_idle_time,
+            with_scheduler=with_scheduler,
+            dequeue_strategy=dequeue_strategy,
+        )
+        if self._restarts and restart_after and self.jobs_run >= restart_after:
+            self.restart_reason = f"{self.jobs_run} jobs run"
+        if self._restarts and self.restart_reason:
+            self.log.info("Worker %s: %s, starting again", self.name, self.restart_reason)
+            self.restart()
+        return worked
+
+    def execute_job(self, job, queue):
+        _close_unusable_database_connections()
+        try:
+            super().execute_job(job, queue)
+        finally:
+            self.jobs_run += 1
+            _close_unusable_database_connections()
+        limit = settings.WORKER_MAX_MEMORY_MIB
+        if limit and getattr(self, "_restarts", False) and resident_memory_mib() > limit:
+            self.restart_reason = f"memory above {limit} MiB"
+            self._stop_requested = True  # leave the work loop, as RQ's warm shutdown does
+
+    def restart(self) -> None:
+        """Replace this process with a fresh one running the same command."""
+        from django.db import connections
+
+        connections.close_all()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execv(sys.executable, [sys.executable, *sys.argv])  # noqa: S606 - this very command
+
+
+def _close_unusable_database_connections() -> None:
+    """Close the connections a job left broken (as Django does at the end of a request),
+    keeping the good ones open for the next job."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is None or not connection.errors_occurred:
+            continue
+        if connection.is_usable():
+            connection.errors_occurred = False
+        else:
+            connection.close()
+
+
+def resident_memory_mib() -> float:
+    """This process's resident memory now (Linux), or 0 where the system does not tell."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20

@@ -326,9 +326,13 @@ def certificates_check(ids_file: str) -> dict:
     issued = by_status.get(Certificate.Status.ISSUED, 0)
     if issued > 1 and span["last"] > span["first"]:
         steady = (issued - 1) / (span["last"] - span["first"]).total_seconds() * 60
+    serials = certificates.exclude(serial_number=None).order_by().values("serial_number")
+    duplicated = serials.annotate(n=Count("pk")).filter(n__gt=1).count()
     return {
         "by_status": by_status,
         "issued": issued,
+        "duplicated_serials": duplicated,
+        "distinct_serials": serials.distinct().count(),
         "steady_per_minute": round(steady, 1) if steady else None,
     }
 

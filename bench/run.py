@@ -12,6 +12,7 @@ scale data instead of building it again. See docs/benchmarks.md for the figures.
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import socket
@@ -267,9 +268,11 @@ def certificates_end_to_end(env: dict, worker_class: str | None) -> dict:
     """Queue certificates for completed enrolments, run one burst worker until the queue
     is empty, and count what was issued; the clock starts when the first is queued."""
     with tempfile.NamedTemporaryFile("w+", suffix=".json") as ids_file:
-        log(f"certificates: queueing {CERTIFICATES} ({worker_class or 'forking worker'})")
+        log(f"certificates: queueing {CERTIFICATES} ({worker_class or 'default worker'})")
         queued = measure(env, "certificates-enqueue", str(CERTIFICATES), ids_file.name)
         extra = ["--worker-class", worker_class] if worker_class else []
+        # The clock runs from the first request queued, worker start-up included.
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         with tempfile.TemporaryFile("w+") as worker_log:
             worker = start(
                 [PYTHON, "manage.py", "rqworker", "certificates", "--burst", *extra],
@@ -281,16 +284,30 @@ def certificates_end_to_end(env: dict, worker_class: str | None) -> dict:
             finally:
                 stop(worker)
             finished = time.time()
+        # Only the worker (and its work horses) ended in between: its own CPU time.
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
         check = measure(env, "certificates-check", ids_file.name)
+    worker_cpu = sum(
+        getattr(children_after, field) - getattr(children_before, field)
+        for field in ("ru_utime", "ru_stime")
+    )
     elapsed = finished - queued["started_at"]
     return {
-        "worker_class": worker_class or "rq.Worker (forks a work horse per job)",
+        "worker_class": worker_class
+        or "academy.worker.SimpleWorker (the default: no fork per job)",
         "requested": queued["requested"],
         "issued": check["issued"],
         "by_status": check["by_status"],
+        "duplicated_serials": check["duplicated_serials"],
+        "distinct_serials": check["distinct_serials"],
         "seconds": round(elapsed, 1),
         "per_minute": round(check["issued"] / elapsed * 60, 1) if elapsed else None,
         "steady_per_minute": check["steady_per_minute"],
+        "worker_cpu_seconds": round(worker_cpu, 1),
+        "worker_cpu_ms_per_certificate": (
+            round(worker_cpu / check["issued"] * 1000, 1) if check["issued"] else None
+        ),
+        "load_average_after": os.getloadavg(),
         "workers": 1,
     }
 
@@ -301,7 +318,11 @@ def certificates(env: dict) -> dict:
         "render_seconds_per_certificate": render["seconds_per_certificate"],
         "render_per_minute": round(60 / render["seconds_per_certificate"], 1),
         "end_to_end": certificates_end_to_end(env, None),
-        "end_to_end_simple_worker": certificates_end_to_end(env, "rq.worker.SimpleWorker"),
+        **(
+            {"end_to_end_forking_worker": certificates_end_to_end(env, "academy.worker.Worker")}
+            if os.environ.get("BENCH_FORKING_WORKER") != "0"
+            else {}
+        ),
     }
 
 
@@ -341,7 +362,13 @@ def main() -> dict:
         "machine": machine(),
         "scale": scale,
     }
+    only = os.environ.get("BENCH_ONLY", "")
     try:
+        if only == "certificates":
+            report["build"] = build(base, main_name, scale, reuse, media, static)
+            env = environment(database_url(base, main_name), media, static)
+            report["certificates"] = certificates(env)
+            return report
         small_env = environment(database_url(base, small_name), media, static)
         run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], small_env)
         report["build_small"] = build(base, small_name, "small", False, media, static)

@@ -214,7 +214,12 @@ RQ_QUEUES = rq_queues_config(REDIS_URL)
 RQ_SHOW_ADMIN_LINK = False
 # Workers run Tasks API jobs with django-tasks-rq's job class; the worker's scheduler also
 # runs the periodic jobs of RQ_CRON_CONFIG (academy/worker.py).
-RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "academy.worker.Worker"}
+# The default worker runs jobs in its own process (no fork per job) and starts again as a
+# fresh process after WORKER_MAX_JOBS jobs, or once its memory passes WORKER_MAX_MEMORY_MIB
+# (0: never); --worker-class academy.worker.Worker forks a work horse for every job.
+RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "academy.worker.SimpleWorker"}
+WORKER_MAX_JOBS = env_int("WORKER_MAX_JOBS", 1000)
+WORKER_MAX_MEMORY_MIB = env_int("WORKER_MAX_MEMORY_MIB", 512)
 RQ_CRON_CONFIG = "enrollments.cron"
 
 CACHES = cache_config(REDIS_URL)

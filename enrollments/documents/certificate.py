@@ -1,13 +1,15 @@
 """Drawing certificates and hours records as PDF with ReportLab (no database access here)."""
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from io import BytesIO
 
-from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode import qrencoder
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -136,6 +138,39 @@ def filled_runs(text: str, values: dict[str, str]) -> list[TextRun]:
     return runs + runs_with_titles(text[position:])
 
 
+QR_BORDER = 4  # modules of quiet zone around the code, as ReportLab's widget leaves
+
+
+def draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
+    """The QR code of ``url`` in the square of ``size`` at (x, y): its dark modules, each
+    row's runs joined, filled as one path (ReportLab's widget makes the code twice and a
+    shape object per run)."""
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(url)
+    code.make()
+    count = code.getModuleCount()
+    box = size / (count + 2 * QR_BORDER)
+    path = canvas.beginPath()
+    for row_number, row in enumerate(code.modules):
+        top = y + size - (row_number + QR_BORDER + 1) * box
+        column = 0
+        for dark, run in itertools.groupby(row):
+            length = len(list(run))
+            if dark:
+                path.rect(x + (column + QR_BORDER) * box, top, length * box, box)
+            column += length
+    canvas.saveState()
+    canvas.setFillColor(colors.black)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+@lru_cache(maxsize=16)
+def _image(data: bytes) -> ImageReader:
+    """An uploaded seal or background, decoded once per process."""
+    return ImageReader(BytesIO(data))
+
+
 def qr_drawing(url: str, size: float) -> Drawing:
     widget = QrCodeWidget(url, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
@@ -195,7 +230,7 @@ def render_certificate(content: CertificateContent, design: CertificateDesign) -
     canvas.setSubject(content.course_title)
 
     if design.background:
-        canvas.drawImage(ImageReader(BytesIO(design.background)), 0, 0, width, height, mask="auto")
+        canvas.drawImage(_image(design.background), 0, 0, width, height, mask="auto")
     else:
         canvas.setStrokeColor(GOLD)
         canvas.setLineWidth(4)
@@ -254,7 +289,7 @@ def render_certificate(content: CertificateContent, design: CertificateDesign) -
         detail_y -= 6 * mm
 
     qr_size = 34 * mm
-    renderPDF.draw(qr_drawing(content.verification_url, qr_size), canvas, 28 * mm, 26 * mm)
+    draw_qr(canvas, content.verification_url, 28 * mm, 26 * mm, qr_size)
     canvas.setFont(font, 9)
     canvas.setFillColor(INK)
     canvas.drawCentredString(28 * mm + qr_size / 2, 22 * mm, labels["verify"])
@@ -267,7 +302,7 @@ def render_certificate(content: CertificateContent, design: CertificateDesign) -
     seal_cx, seal_cy = right - 30 * mm, 48 * mm
     if design.seal:
         canvas.drawImage(
-            ImageReader(BytesIO(design.seal)),
+            _image(design.seal),
             seal_cx - seal_radius,
             seal_cy - seal_radius,
             2 * seal_radius,

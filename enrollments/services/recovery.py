@@ -9,7 +9,11 @@ queue about each row's job (``queue_job_id``):
 - still waiting, scheduled, or running on a worker that is there: left alone;
 - gone (no such job, or it ended without the row being done): a pending row is queued again;
   a running one was interrupted;
-- started and never ended well (failed, stopped, or its worker died): interrupted.
+- started and never ended well (failed, stopped, or its worker died): interrupted;
+- taken from its queue by a worker that died before it marked the job started (RQ's forking
+  worker marks it in the work horse, after the fork), so still marked queued in no queue:
+  interrupted too (at once when RQ recorded the run and its worker, else once it has been
+  seen so for ``JOB_SWEEP_GRACE_SECONDS``).
 
 An interrupted run is recorded as a failed attempt ("worker interrupted") and queued again
 while attempts are left (``CERTIFICATE_MAX_ATTEMPTS``). A failed row with attempts left and
@@ -76,6 +80,11 @@ def _queue_timeout(kind: JobKind) -> timedelta:
     return timedelta(seconds=queue.get("DEFAULT_TIMEOUT", 600) + 60)
 
 
+def _taken_grace() -> float:
+    """How long a job taken from its queue may wait for its worker to begin it."""
+    return settings.JOB_SWEEP_GRACE_SECONDS
+
+
 def _needs_recovery(
     *, kind: JobKind, job: BackgroundJob, state: QueueJobState | None, queued: bool, now: datetime
 ) -> tuple[bool, bool]:
@@ -125,8 +134,14 @@ def _recover(
         if row is None:
             return False
         if interrupted:
-            if connection is not None and row.queue_job_id:
-                queue_job_abandon(job_id=row.queue_job_id, connection=connection)
+            if (
+                connection is not None
+                and row.queue_job_id
+                and not queue_job_abandon(
+                    job_id=row.queue_job_id, connection=connection, taken_grace=_taken_grace()
+                )
+            ):
+                return False
             row.mark_failed(_("Worker interrupted"))
             if kind.on_interrupted is not None:
                 kind.on_interrupted(row)
@@ -157,7 +172,9 @@ def _kind_sweep(*, kind: JobKind, now: datetime) -> int:
     for job in rows.iterator():
         try:
             state = (
-                queue_job_state(job_id=job.queue_job_id, connection=connection)
+                queue_job_state(
+                    job_id=job.queue_job_id, connection=connection, taken_grace=_taken_grace()
+                )
                 if connection is not None and job.queue_job_id
                 else None
             )

@@ -9,10 +9,10 @@ needs_redis = pytest.mark.skipif(
 
 
 def run_worker(*, with_scheduler=False):
+    """The project's default worker (``RQ["WORKER_CLASS"]``) in burst mode."""
     import django_rq
-    from rq import SimpleWorker
 
-    worker = django_rq.get_worker("default", "certificates", worker_class=SimpleWorker)
+    worker = django_rq.get_worker("default", "certificates")
     worker.work(burst=True, with_scheduler=with_scheduler)
     return worker
 

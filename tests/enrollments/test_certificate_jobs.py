@@ -1,5 +1,6 @@
 """Certificate jobs against a real Redis, run by an RQ worker in burst mode, and concurrency."""
 
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -9,6 +10,7 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from academy.worker import SimpleWorker
 from enrollments.models import Certificate, CertificateSerialCounter
 from enrollments.services import recovery
 from enrollments.services.certificates import issuing
@@ -97,6 +99,101 @@ def test_the_last_failure_lands_in_the_failed_job_registry(rq_tasks, settings):
     assert certificate.attempts == 2
     assert certificates_queue().failed_job_registry.count == 1
     assert certificates_queue().scheduled_job_registry.count == 0
+
+
+def hang_first(real_render):
+    """A render that hangs the first time (a minute's sleep, as a stuck storage would)."""
+    calls = []
+
+    def render(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            time.sleep(60)
+        return real_render(*args)
+
+    return render
+
+
+def shorten_timeouts(redis, seconds: int) -> None:
+    """The certificate jobs waiting in the queue get a timeout of ``seconds``."""
+    from rq.job import Job
+
+    for job_id in certificates_queue().job_ids:
+        redis.hset(Job.key_for(job_id), "timeout", seconds)
+
+
+@needs_redis
+@pytest.mark.rq
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_hanging_certificate_job_is_stopped_by_its_timeout_and_retried(rq_tasks):
+    enrollment = ef.completed_enrollment()
+    issuing.certificate_request(enrollment_id=enrollment.pk)
+    shorten_timeouts(rq_tasks, 1)
+
+    with mock.patch.object(
+        issuing, "render_certificate", side_effect=hang_first(issuing.render_certificate)
+    ):
+        worker = run_worker()
+        certificate = Certificate.objects.get()
+        assert certificate.job_status == Certificate.JobStatus.FAILED
+        assert certificate.attempts == 1
+        assert "JobTimeoutException" in certificate.error
+        assert certificate.serial_number is None  # rolled back with the stopped attempt
+        assert certificates_queue().scheduled_job_registry.count == 1
+        run_worker(with_scheduler=True)
+
+    assert isinstance(worker, SimpleWorker)  # the default: no fork per job
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.ISSUED
+    assert certificate.serial_number.endswith("-00001")
+    assert CertificateSerialCounter.objects.get().last_number == 1
+    assert Certificate.objects.count() == 1
+
+
+@needs_redis
+@pytest.mark.rq
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_job_hanging_on_its_last_attempt_fails_and_the_worker_goes_on(rq_tasks, settings):
+    settings.CERTIFICATE_MAX_ATTEMPTS = 1
+    stuck, next_one = ef.completed_enrollment(), ef.completed_enrollment(user=factories.trainee())
+    issuing.certificate_request(enrollment_id=stuck.pk)
+    issuing.certificate_request(enrollment_id=next_one.pk)
+    shorten_timeouts(rq_tasks, 1)
+
+    with mock.patch.object(
+        issuing, "render_certificate", side_effect=hang_first(issuing.render_certificate)
+    ):
+        run_worker()
+
+    failed = Certificate.objects.get(enrollment=stuck)
+    assert (failed.job_status, failed.attempts) == (Certificate.JobStatus.FAILED, 1)
+    assert "JobTimeoutException" in failed.error
+    assert certificates_queue().failed_job_registry.count == 1
+    issued = Certificate.objects.get(enrollment=next_one)
+    assert issued.status == Certificate.Status.ISSUED
+    assert issued.serial_number.endswith("-00001")
+
+
+@needs_redis
+@pytest.mark.rq
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_job_run_again_after_it_finished_issues_no_second_certificate(rq_tasks):
+    from rq.job import Job
+
+    enrollment = ef.completed_enrollment()
+    certificate = issuing.certificate_request(enrollment_id=enrollment.pk)
+    run_worker()
+    # The same job queued again once done (a redelivery): it runs again, and changes nothing.
+    job = Job.fetch(certificate.queue_job_id, connection=rq_tasks)
+    certificates_queue().enqueue_job(job)
+    run_worker()
+
+    assert job.get_status(refresh=True) == "finished"
+    assert Certificate.objects.count() == 1
+    certificate.refresh_from_db()
+    assert (certificate.version, certificate.events.count()) == (1, 2)  # requested, issued
+    assert CertificateSerialCounter.objects.get().last_number == 1
+    assert len(mail.outbox) == 1
 
 
 @needs_redis

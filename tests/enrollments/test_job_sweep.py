@@ -22,6 +22,7 @@ from enrollments.models import (
     NotificationDelivery,
 )
 from enrollments.services import recovery
+from enrollments.services.certificates import issuing
 from tests.concurrency import run_in_threads
 from tests.enrollments import factories as ef
 from tests.enrollments.queueing import needs_redis, queue, run_worker
@@ -138,12 +139,15 @@ def test_a_certificate_of_an_enrolment_no_longer_completed_is_not_swept(
 # With RQ: the sweep asks the queue about each row's job ------------------------------------
 
 
-def fake_queue_job(redis, job_id, **fields):
-    """An RQ job in the state ``fields`` say, not in any queue."""
+def fake_queue_job(redis, job_id, *, waiting: bool = False, **fields):
+    """An RQ job in the state ``fields`` say; ``waiting``: in the default queue's list."""
     from rq.job import Job
+    from rq.queue import Queue
 
-    Job.create("builtins.print", id=job_id, connection=redis).save()
+    Job.create("builtins.print", id=job_id, connection=redis, origin="default").save()
     redis.hset(Job.key_for(job_id), mapping=fields)
+    if waiting:
+        redis.rpush(Queue("default", connection=redis).key, job_id)
 
 
 def fake_worker(redis, name, *, pid):
@@ -162,7 +166,7 @@ def test_the_queue_says_which_jobs_are_alive(rq_tasks):
     redis = rq_tasks
     fake_worker(redis, "here", pid=os.getpid())
     fake_worker(redis, "dead", pid=dead_pid())
-    fake_queue_job(redis, "waiting", status="queued")
+    fake_queue_job(redis, "waiting", status="queued", waiting=True)
     fake_queue_job(redis, "scheduled", status="scheduled")
     fake_queue_job(redis, "working", status="started", worker_name="here")
     fake_queue_job(redis, "orphaned", status="started", worker_name="dead")
@@ -197,6 +201,92 @@ def test_the_queue_says_which_jobs_are_alive(rq_tasks):
 
 
 rq_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def worker_taking_the_next_job(redis, *, begin: bool):
+    """A real worker takes the next certificate job from its queue, as RQ's forking worker
+    does before it forks; with ``begin`` it also records the run, as it does just before the
+    fork. Then its process is gone: the job is still marked queued, in no queue."""
+    import django_rq
+
+    from academy.worker import Worker
+
+    worker = Worker([django_rq.get_queue("certificates")], connection=redis)
+    worker.register_birth()
+    job, _queue = worker.dequeue_job_and_maintain_ttl(timeout=1)
+    if begin:
+        worker.prepare_execution(job)
+    redis.hset(worker.key, "pid", dead_pid())
+    assert job.get_status(refresh=True) == "queued"
+    return job
+
+
+@pytest.mark.skipif(not machine_identity(), reason="needs /proc to tell processes apart")
+@needs_redis
+@pytest.mark.rq
+@rq_db
+def test_a_certificate_job_whose_worker_died_before_marking_it_started_is_queued_again(
+    rq_tasks,
+):
+    enrollment = ef.completed_enrollment()
+    certificate = issuing.certificate_request(enrollment_id=enrollment.pk)
+    job = worker_taking_the_next_job(rq_tasks, begin=True)
+    started = queue("certificates").started_job_registry
+    assert started.count == 1
+
+    assert queue_job_state(job_id=job.id, connection=rq_tasks) == QueueJobState.INTERRUPTED
+    assert recovery.job_sweep() == 1
+
+    certificate.refresh_from_db()
+    assert (certificate.job_status, certificate.attempts) == (Status.PENDING, 1)
+    assert certificate.events.filter(note="工作进程中断").count() == 1
+    assert started.count == 0  # the dead worker's run is forgotten
+    run_worker()
+    certificate.refresh_from_db()
+    assert certificate.status == Certificate.Status.ISSUED
+    assert Certificate.objects.count() == 1
+    assert recovery.job_sweep() == 0
+
+
+@pytest.mark.skipif(not machine_identity(), reason="needs /proc to tell processes apart")
+@needs_redis
+@pytest.mark.rq
+@rq_db
+def test_a_job_taken_by_a_worker_that_died_at_once_is_queued_again_after_the_grace(
+    rq_tasks, settings
+):
+    settings.JOB_SWEEP_GRACE_SECONDS = 0
+    certificate = issuing.certificate_request(enrollment_id=ef.completed_enrollment().pk)
+    job = worker_taking_the_next_job(rq_tasks, begin=False)
+
+    # First seen taken and not begun: its worker may be about to begin it.
+    assert recovery.job_sweep() == 0
+    assert queue_job_state(job_id=job.id, connection=rq_tasks, taken_grace=0) == (
+        QueueJobState.INTERRUPTED
+    )
+    assert queue_job_state(job_id=job.id, connection=rq_tasks, taken_grace=60) == (
+        QueueJobState.ALIVE
+    )
+    assert recovery.job_sweep() == 1
+
+    run_worker()
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.attempts) == (Certificate.Status.ISSUED, 1)
+
+
+@needs_redis
+@pytest.mark.rq
+@rq_db
+def test_a_job_waiting_in_its_queue_is_alive_however_long_it_waits(rq_tasks, settings):
+    settings.JOB_SWEEP_GRACE_SECONDS = 0
+    certificate = issuing.certificate_request(enrollment_id=ef.completed_enrollment().pk)
+
+    for _ in range(3):
+        assert queue_job_state(
+            job_id=certificate.queue_job_id, connection=rq_tasks, taken_grace=0
+        ) == (QueueJobState.ALIVE)
+    assert recovery.job_sweep(now=later()) == 0
+    assert queue("certificates").count == 1
 
 
 @needs_redis

@@ -108,22 +108,30 @@ class Workers:
     log_dir: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
 
-    def start(self) -> subprocess.Popen:
+    def start(
+        self, *options: str, command: tuple[str, ...] = (), **variables: str
+    ) -> subprocess.Popen:
+        """A worker as ``make worker`` starts it (or as ``command`` of manage.py says), with
+        ``options`` added (``--worker-class academy.worker.Worker``) and ``variables`` in
+        its environment."""
         from django.conf import settings
 
         from tests.processes import child_env
 
         env = child_env(
-            DJANGO_SETTINGS_MODULE="tests.faults.worker_settings",
-            REDIS_URL=self.redis_url,
-            JOB_SWEEP_INTERVAL_SECONDS="1",
-            JOB_SWEEP_GRACE_SECONDS="1",
-            PYTHONUNBUFFERED="1",
+            **{
+                "DJANGO_SETTINGS_MODULE": "tests.faults.worker_settings",
+                "REDIS_URL": self.redis_url,
+                "JOB_SWEEP_INTERVAL_SECONDS": "1",
+                "JOB_SWEEP_GRACE_SECONDS": "1",
+                "PYTHONUNBUFFERED": "1",
+                **variables,
+            }
         )
         log = self.log_dir / f"worker-{len(self.processes) + 1}.log"
         with log.open("wb") as output:
             process = subprocess.Popen(  # noqa: S603 - the project's own command
-                [sys.executable, "manage.py", *WORKER_COMMAND],
+                [sys.executable, "manage.py", *(command or WORKER_COMMAND), *options],
                 cwd=settings.BASE_DIR,
                 env=env,
                 stdout=output,
@@ -140,6 +148,20 @@ class Workers:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         process.wait()
+
+    def pause(self, *processes: subprocess.Popen) -> None:
+        """Stop (SIGSTOP) the workers with their work horses and schedulers, mid-step."""
+        self._signal(processes, signal.SIGSTOP)
+
+    def resume(self, *processes: subprocess.Popen) -> None:
+        self._signal(processes, signal.SIGCONT)
+
+    @staticmethod
+    def _signal(processes, number) -> None:
+        for process in processes:
+            for pid in [process.pid, *descendants(process.pid)]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, number)
 
     def kill_all(self) -> None:
         for process in self.processes:
