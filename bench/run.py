@@ -364,6 +364,12 @@ def main() -> dict:
     }
     only = os.environ.get("BENCH_ONLY", "")
     try:
+        if only == "exams":
+            report["build"] = build(base, main_name, scale, reuse, media, static)
+            env = environment(database_url(base, main_name), media, static)
+            run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+            report["exams"] = run_json([PYTHON, "bench/exams.py"], env)
+            return report
         if only == "certificates":
             report["build"] = build(base, main_name, scale, reuse, media, static)
             env = environment(database_url(base, main_name), media, static)
@@ -398,6 +404,8 @@ def main() -> dict:
         log("pages in-process: queries and CPU milliseconds per request")
         report["pages"] = run_json([PYTHON, "bench/pages.py", PAGE_ITERATIONS], env)
         report["load"] = load_test(env)
+        log("exams: answers saved under load and marking")
+        report["exams"] = run_json([PYTHON, "bench/exams.py"], env)
         report["database_size"] = measure(env, "dbsize")
         report["exports"] = exports(env, report["database_size"]["attendance_rows"])
         report["certificates"] = certificates(env)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from academy.errors import RuleViolation
 from courses.models import QuestionBank
@@ -20,6 +19,7 @@ from enrollments.documents.spreadsheets import (
     ColumnKind,
     SheetColumn,
     csv_stream,
+    xlsx_book,
     xlsx_sheet_write,
 )
 
@@ -114,30 +114,27 @@ def _guide_rows() -> list[list[str]]:
 
 def question_template_write(*, output) -> int:
     """The empty layout to fill in, with a second sheet saying what each column takes."""
-    workbook = Workbook(write_only=True)
-    xlsx_sheet_write(workbook, title=_("Questions"), columns=_columns(), rows=[])
-    xlsx_sheet_write(
-        workbook,
-        title=_("How to fill in"),
-        columns=[
-            SheetColumn(_("Column"), ColumnKind.TEXT),
-            SheetColumn(_("What it takes"), ColumnKind.LONG_TEXT),
-        ],
-        rows=_guide_rows(),
-    )
-    workbook.save(output)
+    with xlsx_book(output) as workbook:
+        xlsx_sheet_write(workbook, title=_("Questions"), columns=_columns(), rows=[])
+        xlsx_sheet_write(
+            workbook,
+            title=_("How to fill in"),
+            columns=[
+                SheetColumn(_("Column"), ColumnKind.TEXT),
+                SheetColumn(_("What it takes"), ColumnKind.LONG_TEXT),
+            ],
+            rows=_guide_rows(),
+        )
     return 0
 
 
 def question_bank_xlsx_write(*, output, bank: QuestionBank) -> int:
     """The bank in the import's layout: a file that imports back into an empty bank as
     the same questions. Returns the number of rows."""
-    workbook = Workbook(write_only=True)
-    count = xlsx_sheet_write(
-        workbook, title=bank.name, columns=_columns(), rows=question_rows_export(bank=bank)
-    )
-    workbook.save(output)
-    return count
+    with xlsx_book(output) as workbook:
+        return xlsx_sheet_write(
+            workbook, title=bank.name, columns=_columns(), rows=question_rows_export(bank=bank)
+        )
 
 
 def question_bank_csv_stream(*, bank: QuestionBank) -> Iterator[bytes]:
