@@ -50,9 +50,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from academy.models import User  # noqa: E402
-from courses.demo.exams import demo_question_rows, demo_questions_load  # noqa: E402
+from courses.demo.exams import demo_question_rows  # noqa: E402
 from courses.exam_blueprints import exam_sections_from_paper  # noqa: E402
 from courses.models import CoursePage, Exam, NationalPaper, QuestionBank  # noqa: E402
+from courses.question_files import question_rows_import  # noqa: E402
 from enrollments.models import (  # noqa: E402
     AttemptQuestion,
     Enrollment,
@@ -79,7 +80,7 @@ def exam_build() -> Exam:
     paper = NationalPaper.objects.get(subject="comprehensive", level="assistant")
     bank = QuestionBank.objects.create(name=BANK_NAME, paper=paper)
     headers, rows = demo_question_rows(DEMO_FILE)
-    demo_questions_load(bank=bank, headers=headers, rows=rows)
+    question_rows_import(bank=bank, headers=headers, rows=rows)
     course = CoursePage.objects.live().order_by("pk").first()
     exam = Exam.objects.create(
         course=course,

@@ -1,11 +1,11 @@
 """Demo question banks and mock exams; safe to run again.
 
 The questions are data: ``questions/<subject>_<level>.csv`` in the documented import
-format (see the README's exam-preparation section). Each bank gets a mock exam on its
-exam-prep course, built from its national paper's defaults as the admin's one click builds
-it; where the bank is too small for the national paper, the exam keeps the paper's
-sections with fewer questions, a pass mark and time limit in proportion, and says so in
-its instructions.
+format, loaded through the same import as an administrator's upload. Each bank gets a
+mock exam on its exam-prep course, built from its national paper's defaults as the admin's
+one click builds it; where the bank is too small for the national paper, the exam keeps
+the paper's sections with fewer questions, a pass mark and time limit in proportion, and
+says so in its instructions.
 """
 
 import csv
@@ -17,33 +17,10 @@ from django.db import transaction
 
 from academy.models import QualificationLevel
 from courses.exam_blueprints import exam_sections_from_paper
-from courses.models import (
-    CaseSubQuestion,
-    CoursePage,
-    Difficulty,
-    Exam,
-    ExamPaper,
-    MultipleChoiceScoring,
-    NationalPaper,
-    Question,
-    QuestionBank,
-    QuestionOption,
-    QuestionTopic,
-    QuestionType,
-)
-from courses.models.questions import OPTION_KEYS
+from courses.models import CoursePage, Exam, ExamPaper, NationalPaper, Question, QuestionBank
+from courses.question_files import question_rows_import
 
 QUESTIONS_DIR = Path(__file__).resolve().parent / "questions"
-
-TYPES = {
-    "单选": (QuestionType.SINGLE, MultipleChoiceScoring.NATIONAL),
-    "多选": (QuestionType.MULTIPLE, MultipleChoiceScoring.NATIONAL),
-    "多选（全对得分）": (QuestionType.MULTIPLE, MultipleChoiceScoring.ALL_OR_NOTHING),
-    "判断": (QuestionType.TRUE_FALSE, MultipleChoiceScoring.NATIONAL),
-    "案例分析": (QuestionType.CASE, MultipleChoiceScoring.NATIONAL),
-}
-DIFFICULTIES = {"易": Difficulty.EASY, "中": Difficulty.MEDIUM, "难": Difficulty.HARD}
-SUB_QUESTION = "小题"
 
 
 @dataclass(frozen=True)
@@ -80,68 +57,6 @@ def demo_question_rows(file_name: str) -> tuple[list[str], list[tuple[int, list[
     return rows[0], list(enumerate(rows[1:], start=2))
 
 
-def _topic(*, bank: QuestionBank, path: str, topics: dict[str, QuestionTopic]) -> QuestionTopic:
-    parent: QuestionTopic | None = None
-    names = [name.strip() for name in path.split("/")]
-    for depth in range(1, len(names) + 1):
-        prefix = QuestionTopic.PATH_SEPARATOR.join(names[:depth])
-        if prefix not in topics:
-            topics[prefix] = QuestionTopic.objects.create(
-                bank=bank, parent=parent, name=names[depth - 1], path=prefix, position=len(topics)
-            )
-        parent = topics[prefix]
-    return topics[QuestionTopic.PATH_SEPARATOR.join(names)]
-
-
-def demo_questions_load(*, bank: QuestionBank, headers: list[str], rows) -> int:
-    """Write a demo file's questions into the bank by the import template's rules; how
-    many. The tests check the files against those rules, so a bad row is a bug here."""
-    column = {name: index for index, name in enumerate(headers)}
-    topics = {topic.path: topic for topic in QuestionTopic.objects.filter(bank=bank)}
-    case: Question | None = None
-    created = 0
-    for number, cells in rows:
-        cell = {name: cells[index].strip() for name, index in column.items()}
-        if cell["题型"] == SUB_QUESTION:
-            if case is None:
-                raise ValueError(f"row {number}: a 小题 row must follow its 案例分析 row")
-            CaseSubQuestion.objects.create(
-                question=case,
-                sort_order=case.sub_questions.count(),
-                prompt=cell["题干"],
-                points=Decimal(cell["分值"]),
-                reference_points=cell["参考要点"],
-            )
-            continue
-        question_type, scoring = TYPES[cell["题型"]]
-        question = Question(
-            bank=bank,
-            topic=_topic(bank=bank, path=cell["知识点"], topics=topics),
-            question_type=question_type,
-            scoring=scoring,
-            difficulty=DIFFICULTIES[cell["难度"]],
-            stem=cell["题干"],
-            explanation=cell["解析"],
-        )
-        if question_type == QuestionType.TRUE_FALSE:
-            question.true_false_answer = cell["答案"] == "对"
-        if question_type in (QuestionType.SINGLE, QuestionType.MULTIPLE):
-            texts = [cell[f"选项{key}"] for key in "ABCDE" if cell[f"选项{key}"]]
-            question.options = [
-                QuestionOption(
-                    key=OPTION_KEYS[index],
-                    text=text,
-                    is_correct=OPTION_KEYS[index] in cell["答案"],
-                    sort_order=index,
-                )
-                for index, text in enumerate(texts)
-            ]
-        question.save()
-        created += 1
-        case = question if question_type == QuestionType.CASE else None
-    return created
-
-
 def _bank_seed(paper: NationalPaper, entry: DemoBank) -> QuestionBank:
     bank = QuestionBank.objects.filter(paper=paper, name=paper.name).first()
     if bank is None:
@@ -150,7 +65,7 @@ def _bank_seed(paper: NationalPaper, entry: DemoBank) -> QuestionBank:
         )
     if not Question.objects.filter(bank=bank).exists():
         headers, rows = demo_question_rows(entry.file_name)
-        demo_questions_load(bank=bank, headers=headers, rows=rows)
+        question_rows_import(bank=bank, headers=headers, rows=rows)
     return bank
 
 
