@@ -3,10 +3,28 @@
 import csv
 import io
 import zipfile
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from academy.errors import RuleViolation
+
+
+@dataclass
+class UploadedSheet:
+    """An uploaded file's header and rows of text, each with its row number in the
+    file, kept in the session between the preview and the import."""
+
+    headers: list[str]
+    # (spreadsheet row number, cells)
+    rows: list[tuple[int, list[str]]]
+
+    def as_data(self) -> dict:
+        return {"headers": self.headers, "rows": self.rows}
+
+    @classmethod
+    def from_data(cls, data: dict) -> "UploadedSheet":
+        return cls(headers=list(data["headers"]), rows=[(n, list(c)) for n, c in data["rows"]])
 
 
 def xlsx_rows_read(*, content: bytes, max_rows: int) -> list[list]:

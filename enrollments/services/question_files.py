@@ -6,7 +6,6 @@ app's ``courses.question_files``; here are only the files.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -14,7 +13,7 @@ from django.utils.translation import gettext as _
 from academy.errors import RuleViolation
 from courses.models import QuestionBank
 from courses.question_files import HEADERS, QUESTION_FILE_MAX_ROWS, question_rows_export
-from enrollments.documents.reading import csv_rows_read, xlsx_rows_read
+from enrollments.documents.reading import UploadedSheet, csv_rows_read, xlsx_rows_read
 from enrollments.documents.spreadsheets import (
     ColumnKind,
     SheetColumn,
@@ -38,20 +37,6 @@ COLUMN_KINDS = [
 ]
 
 
-@dataclass
-class QuestionSheet:
-    headers: list[str]
-    # (spreadsheet row number, cells)
-    rows: list[tuple[int, list[str]]]
-
-    def as_data(self) -> dict:
-        return {"headers": self.headers, "rows": self.rows}
-
-    @classmethod
-    def from_data(cls, data: dict) -> "QuestionSheet":
-        return cls(headers=list(data["headers"]), rows=[(n, list(c)) for n, c in data["rows"]])
-
-
 def _cell_text(value) -> str:
     if value is None:
         return ""
@@ -61,7 +46,7 @@ def _cell_text(value) -> str:
     return str(value).replace("\r\n", "\n").strip()
 
 
-def question_file_read(*, upload: UploadedFile) -> QuestionSheet:
+def question_file_read(*, upload: UploadedFile) -> UploadedSheet:
     """Read an uploaded XLSX or CSV file into rows of text, with their row numbers."""
     if upload.size is not None and upload.size > QUESTION_FILE_MAX_BYTES:
         raise RuleViolation(_("The question file must be 5 MB or smaller."), code="too_large")
@@ -88,7 +73,7 @@ def question_file_read(*, upload: UploadedFile) -> QuestionSheet:
             % {"count": QUESTION_FILE_MAX_ROWS},
             code="too_many_rows",
         )
-    return QuestionSheet(headers=headers, rows=rows)
+    return UploadedSheet(headers=headers, rows=rows)
 
 
 def _columns() -> list[SheetColumn]:

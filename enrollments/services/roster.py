@@ -21,7 +21,7 @@ from academy.errors import RuleViolation
 from academy.models import Organization, TraineeProfile, User, phone_validator
 from academy.services import trainee_account_create, trainee_account_username
 from courses.models import CoursePage
-from enrollments.documents.reading import xlsx_rows_read
+from enrollments.documents.reading import UploadedSheet, xlsx_rows_read
 from enrollments.documents.spreadsheets import ColumnKind, xlsx_write
 from enrollments.models import Enrollment
 from enrollments.services.enrollment import enrollment_enrol
@@ -62,20 +62,6 @@ def roster_template_write(*, output) -> int:
 
 
 @dataclass
-class RosterSheet:
-    headers: list[str]
-    # (spreadsheet row number, cells)
-    rows: list[tuple[int, list[str]]]
-
-    def as_data(self) -> dict:
-        return {"headers": self.headers, "rows": self.rows}
-
-    @classmethod
-    def from_data(cls, data: dict) -> "RosterSheet":
-        return cls(headers=list(data["headers"]), rows=[(n, list(c)) for n, c in data["rows"]])
-
-
-@dataclass
 class RosterProblem:
     row: int
     message: str
@@ -108,7 +94,7 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def roster_read(*, upload: UploadedFile) -> RosterSheet:
+def roster_read(*, upload: UploadedFile) -> UploadedSheet:
     """Read an uploaded CSV (UTF-8, with or without BOM) or XLSX file into rows of text."""
     if upload.size is not None and upload.size > ROSTER_MAX_BYTES:
         raise RuleViolation(_("The roster file must be 2 MB or smaller."), code="too_large")
@@ -140,7 +126,7 @@ def roster_read(*, upload: UploadedFile) -> RosterSheet:
             _("A roster can have at most %(count)d rows.") % {"count": ROSTER_MAX_ROWS},
             code="too_many_rows",
         )
-    return RosterSheet(headers=headers, rows=rows)
+    return UploadedSheet(headers=headers, rows=rows)
 
 
 def _column_positions(headers: list[str]) -> dict[str, int]:
@@ -153,7 +139,7 @@ def _column_positions(headers: list[str]) -> dict[str, int]:
     return positions
 
 
-def roster_check(*, sheet: RosterSheet) -> RosterReport:
+def roster_check(*, sheet: UploadedSheet) -> RosterReport:
     """Check every row; report each problem with its row number. Reads only."""
     report = RosterReport()
     positions = _column_positions(sheet.headers)
@@ -262,7 +248,7 @@ class RosterResult:
 
 
 def roster_import(
-    *, course: CoursePage, sheet: RosterSheet, actor: User, good_rows_only: bool = False
+    *, course: CoursePage, sheet: UploadedSheet, actor: User, good_rows_only: bool = False
 ) -> RosterResult:
     """Import the roster in one transaction: all rows, or only the good ones when asked.
 

@@ -17,6 +17,7 @@ from academy.models import User
 from academy.roles import is_administrator
 from courses.models import CoursePage
 from enrollments.admin.views.downloads import xlsx_download
+from enrollments.documents.reading import UploadedSheet
 from enrollments.forms.accounts import AccountMergeForm
 from enrollments.forms.learning import HourAdjustmentForm, ReasonForm, RosterUploadForm
 from enrollments.selectors.access import enrollment_managed_queryset
@@ -35,7 +36,6 @@ from enrollments.services.external_training import (
 )
 from enrollments.services.ledger import hour_entry_adjust
 from enrollments.services.roster import (
-    RosterSheet,
     roster_check,
     roster_import,
     roster_read,
@@ -184,7 +184,7 @@ def roster_preview(request, course_id, token):
     if not stored or stored["course_id"] != course.pk or stored["user_id"] != request.user.pk:
         messages.error(request, _("That upload has expired; upload the roster again."))
         return redirect("enrollments_admin:roster_upload", course.pk)
-    sheet = RosterSheet.from_data(stored["sheet"])
+    sheet = UploadedSheet.from_data(stored["sheet"])
     if request.method == "POST":
         good_rows_only = request.POST.get("mode") == "good_rows"
         try:

@@ -15,9 +15,9 @@ from academy.errors import RuleViolation
 from courses.permissions import question_banks_for_user
 from courses.question_files import question_rows_check, question_rows_import
 from enrollments.admin.views.downloads import xlsx_download
+from enrollments.documents.reading import UploadedSheet
 from enrollments.forms.questions import QuestionFileForm
 from enrollments.services.question_files import (
-    QuestionSheet,
     question_bank_csv_stream,
     question_bank_xlsx_write,
     question_file_read,
@@ -102,7 +102,7 @@ def question_import_preview(request, bank_id, token):
     if not stored or stored["bank_id"] != bank.pk or stored["user_id"] != request.user.pk:
         messages.error(request, _("That upload has expired; upload the file again."))
         return redirect("questions_admin:import_upload", bank.pk)
-    sheet = QuestionSheet.from_data(stored["sheet"])
+    sheet = UploadedSheet.from_data(stored["sheet"])
     if request.method == "POST":
         try:
             result = question_rows_import(
