@@ -1,46 +1,23 @@
-"""A trainee takes a mock exam on their phone: answers as they go, loses the page (a
-reload), carries on where they were, hands in, sees the score and reviews the wrong
-answers with their explanations."""
+"""A trainee takes the demo's mock exam on their phone: answers as they go, loses the
+page (a reload), carries on where they were, hands in, sees the score and reviews the
+wrong answers with their explanations."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from academy.models import User
-from courses.models import QuestionType
-from enrollments.models import Enrollment, ExamAttempt, WrongAnswer
-from enrollments.services.enrollment import enrollment_enrol
+from courses.models import Exam
+from enrollments.models import ExamAttempt, WrongAnswer
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.html_checker import nu_errors, skip_without_java
-from tests.courses import exam_factories as qf
 
 
-def _mock_exam():
-    """A small mock exam in the national shape: single choice at 1 point, multiple
-    choice at 2 and true-or-false at 1, with no case so that it is marked at once."""
-    bank = qf.bank(name="社会工作综合能力（初级）练习题库")
-    values = qf.topic(bank=bank, name="社会工作价值观")
-    methods = qf.topic(bank=bank, name="个案工作方法")
-    for index in range(4):
-        qf.single(bank=bank, topic=values if index % 2 else methods)
-    for _ in range(2):
-        qf.multiple(bank=bank, topic=methods)
-    qf.true_false(bank=bank, topic=values, answer=True)
-    exam = qf.exam(
-        bank=bank,
-        title="社会工作综合能力（初级）随堂小测",
-        sections=[
-            (QuestionType.SINGLE, 4, 1, {"title": "单项选择题"}),
-            (QuestionType.MULTIPLE, 2, 2, {"title": "多项选择题"}),
-            (QuestionType.TRUE_FALSE, 1, 1, {"title": "判断题"}),
-        ],
-        time_limit_minutes=60,
-        pass_mark=5,
-    )
-    trainee = User.objects.get(email="trainee@academy.example")
-    enrollment_enrol(user=trainee, course=exam.course, source=Enrollment.Source.ADMIN)
-    return exam
+def _demo_mock_exam():
+    """The demo's mock exam of 社会工作综合能力（初级）: the national structure, 60 single
+    choice at 1 point and 20 multiple choice at 2, marked at once. The demo trainee is
+    enrolled in its course and took it once already."""
+    return Exam.objects.get(course__slug="comprehensive", kind=Exam.Kind.MOCK)
 
 
 def _answer(page, attempt, position: int, wrong: bool):
@@ -57,7 +34,7 @@ def _answer(page, attempt, position: int, wrong: bool):
 @pytest.mark.parametrize("viewport", ["phone"])
 def test_trainee_takes_a_mock_exam_on_a_phone_reloads_and_reviews(visit):
     skip_without_java()
-    exam = _mock_exam()
+    exam = _demo_mock_exam()
     documents = {}
     trainee = visit("trainee")
     page = trainee.page
@@ -75,13 +52,17 @@ def test_trainee_takes_a_mock_exam_on_a_phone_reloads_and_reviews(visit):
         page.get_by_role("button", name="开始考试").click()
     page.wait_for_load_state("networkidle")
 
-    attempt = ExamAttempt.objects.get(exam=exam, user__email="trainee@academy.example")
-    expect(page.locator(".exam-bar__position")).to_contain_text("第 1 题 / 共 7 题")
-    expect(page.locator("[data-timer]")).to_have_text(re.compile(r"^\d{2}:\d{2}$"))
+    attempt = ExamAttempt.objects.get(
+        exam=exam, user__email="trainee@academy.example", status=ExamAttempt.Status.IN_PROGRESS
+    )
+    total = attempt.questions.count()
+    assert total == 80
+    expect(page.locator(".exam-bar__position")).to_contain_text(f"第 1 题 / 共 {total} 题")
+    expect(page.locator("[data-timer]")).to_have_text(re.compile(r"^(\d+:)?\d{2}:\d{2}$"))
     trainee.assert_fits_the_screen()
     trainee.screenshot("question-1")
     documents["question"] = page.content()
-    wrong = {1, 5}
+    wrong = {1, 61}
     _answer(page, attempt, 1, wrong=True)
     page.locator("button[data-go]", has_text="下一题").click()
     page.wait_for_url("**/questions/2/")
@@ -135,7 +116,7 @@ def test_trainee_takes_a_mock_exam_on_a_phone_reloads_and_reviews(visit):
     answered = page.locator(".question-map__item--answered")
     expect(answered).to_have_count(4)
 
-    for position in (5, 6, 7):
+    for position in range(5, total + 1):
         page.locator(f"[data-map-position='{position}']").click()
         page.wait_for_url(f"**/questions/{position}/")
         page.wait_for_load_state("networkidle")
@@ -151,7 +132,8 @@ def test_trainee_takes_a_mock_exam_on_a_phone_reloads_and_reviews(visit):
 
     attempt.refresh_from_db()
     assert attempt.status == ExamAttempt.Status.MARKED
-    # Wrong: question 1 (1 point) and question 5 (a multiple choice, 2 points).
+    # Wrong: question 1 (single choice, 1 point) and question 61 (the first multiple
+    # choice, 2 points); every other answer is right.
     lost = sum(q.points for q in attempt.questions.filter(position__in=wrong))
     assert attempt.score == attempt.total_points - lost
     expect(page.locator("[data-score]")).to_contain_text(
