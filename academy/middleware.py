@@ -1,3 +1,4 @@
+import pickle
 from typing import Any
 
 from csp.middleware import CSPMiddleware, PolicyParts
@@ -50,13 +51,14 @@ class PageRouteCacheMiddleware:
 
     Wagtail keeps the site (``request._wagtail_site``) and the route of a page request
     (``request._wagtail_route_for_request``) on the request; this middleware fills both
-    from the cache before the view runs and stores them after a first request found
-    them, so a page request costs one query for its page instead of one per level of
-    the tree. The keys carry the pages generation (``academy.page_cache``), so a
-    publish, unpublish, move or deletion routes afresh. Wagtail's serve view still
-    checks view restrictions on every request; for a page that had none when its
-    route was stored (a new restriction starts a new generation) the check reads
-    nothing.
+    from the pages cache before the view runs and stores them after a first request
+    found them, so a page request that was routed before reads no page from the
+    database. The stored route holds the page's own row (its fields as loaded, nothing a
+    request added to it), and every request gets a fresh copy of it. The keys carry the
+    pages generation (``academy.page_cache``), so a publish, unpublish, move or deletion
+    routes afresh. Wagtail's serve view still checks view restrictions on every request;
+    for a page that had none when its route was stored (a new restriction starts a new
+    generation) the check reads nothing.
     """
 
     def __init__(self, get_response):
@@ -65,23 +67,22 @@ class PageRouteCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        from django.core.cache import cache
+        from .page_cache import ENTRY_SECONDS, pages_cache, shared_key
 
-        from .page_cache import ENTRY_SECONDS, shared_key
-
+        cache = pages_cache()
         host = request._get_raw_host()
-        site_key = shared_key(request, "site", host, request.get_port())
-        route_key = shared_key(request, "page-route", host, request.path_info)
+        site_key = shared_key(request, "routed-site", host, request.get_port())
+        route_key = shared_key(request, "routed-page", host, request.path_info)
         found = cache.get_many([site_key, route_key])
         site = found.get(site_key)
         if site is not None:
-            request._wagtail_site = site
+            request._wagtail_site = pickle.loads(site)  # noqa: S301 - written below
             route = found.get(route_key)
             if route is not None:
                 self._route_set(request, route)
         response = self.get_response(request)
         if site is None and getattr(request, "_wagtail_site", None) is not None:
-            cache.set(site_key, request._wagtail_site, ENTRY_SECONDS)
+            cache.set(site_key, pickle.dumps(request._wagtail_site), ENTRY_SECONDS)
         if (
             route_key not in found
             and response.status_code == 200
@@ -90,27 +91,31 @@ class PageRouteCacheMiddleware:
             route = getattr(request, "_wagtail_route_for_request", None)
             if route is not None and not route.args and not route.kwargs:
                 restricted = route.page.get_view_restrictions().exists()
-                cache.set(
-                    route_key,
-                    (route.page.content_type_id, route.page.pk, restricted),
-                    ENTRY_SECONDS,
-                )
+                cache.set(route_key, (_page_row(route.page), restricted), ENTRY_SECONDS)
         return response
 
     @staticmethod
     def _route_set(request, route) -> None:
-        from django.contrib.contenttypes.models import ContentType
         from wagtail.models import PageViewRestriction
         from wagtail.url_routing import RouteResult
 
-        content_type_id, page_id, restricted = route
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-        page: Any = model._default_manager.filter(pk=page_id, live=True).first() if model else None
-        if page is not None:
-            if not restricted:
-                # Neither the page nor an ancestor had a restriction when the route was
-                # stored, and adding one makes a new generation: nothing to look up.
-                page.get_view_restrictions = PageViewRestriction.objects.none
+        row, restricted = route
+        page: Any = pickle.loads(row)  # noqa: S301 - our own cache, written by _page_row
+        if not restricted:
+            # Neither the page nor an ancestor had a restriction when the route was
+            # stored, and adding one makes a new generation: nothing to look up.
+            page.get_view_restrictions = PageViewRestriction.objects.none
+        request._wagtail_route_for_request = RouteResult(page)
+        request._academy_route_cached = True
 
-            request._wagtail_route_for_request = RouteResult(page)
-            request._academy_route_cached = True
+
+def _page_row(page) -> bytes:
+    """The page as its row was loaded (its concrete fields only), pickled."""
+    model = type(page)
+    fields = [field for field in model._meta.concrete_fields if field.attname in page.__dict__]
+    clean = model.from_db(
+        page._state.db,
+        [field.attname for field in fields],
+        [getattr(page, field.attname) for field in fields],
+    )
+    return pickle.dumps(clean)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache, caches
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils import translation
 
@@ -52,6 +52,13 @@ def request_pages_generation(request) -> int:
         if request is not None:
             request._academy_pages_generation = generation
     return generation
+
+
+def pages_cache() -> BaseCache:
+    """Where entries under ``shared_key`` keys live: the ``template_fragments`` alias,
+    which keeps them in the process's memory in front of the shared cache
+    (``academy.local_cache``); they never change under their key."""
+    return caches["template_fragments"]
 
 
 def shared_key(request, *parts: Any) -> str:

@@ -370,6 +370,12 @@ def main() -> dict:
             run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
             report["exams"] = run_json([PYTHON, "bench/exams.py"], env)
             return report
+        if only == "load":
+            report["build"] = build(base, main_name, scale, reuse, media, static)
+            env = environment(database_url(base, main_name), media, static)
+            run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
+            report["load"] = load_test(env)
+            return report
         if only == "certificates":
             report["build"] = build(base, main_name, scale, reuse, media, static)
             env = environment(database_url(base, main_name), media, static)

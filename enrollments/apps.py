@@ -41,3 +41,8 @@ class EnrollmentsConfig(AppConfig):
             signal.connect(
                 ce_policy_cache_forget, sender=ContinuingEducationPolicy, dispatch_uid="ce-policy"
             )
+        from enrollments.models import Notification
+        from enrollments.selectors.notifications import notification_changed
+
+        for signal in (post_save, post_delete):
+            signal.connect(notification_changed, sender=Notification, dispatch_uid="unread")

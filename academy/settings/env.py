@@ -155,12 +155,24 @@ def rq_queues_config(redis: str | None) -> dict:
     }
 
 
+# The pages cache (``academy.page_cache``, the ``{% cache %}`` fragments): entries that
+# never change under their key, kept in each process's memory in front of the default cache.
+PAGES_CACHE = {
+    "BACKEND": "academy.local_cache.LocalFirstCache",
+    "OPTIONS": {"SHARED": "default", "LOCAL_ENTRIES": 2000, "LOCAL_SECONDS": 300},
+}
+
+
 def cache_config(redis: str | None) -> dict:
     """Redis when configured, where an unreachable server reads as a miss and writes are
     dropped (and logged), so pages still render; memory in the process otherwise."""
     if not redis:
-        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+        return {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "template_fragments": PAGES_CACHE,
+        }
     return {
+        "template_fragments": PAGES_CACHE,
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": redis,
@@ -169,5 +181,5 @@ def cache_config(redis: str | None) -> dict:
                 "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
                 "SOCKET_TIMEOUT": CACHE_SOCKET_TIMEOUT,
             },
-        }
+        },
     }

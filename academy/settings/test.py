@@ -1,10 +1,10 @@
 from .base import *  # noqa: F403
-from .env import RQ_TASKS, tasks_config
+from .env import RQ_TASKS, cache_config, tasks_config
 
 DEBUG = False
 SECRET_KEY = "test-secret-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = cache_config(None)
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ACADEMY_SMS_BACKEND = "academy.sms.LocmemBackend"
 MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405

@@ -10,6 +10,7 @@ from wagtail.models import Site
 from academy.models import AcademySettings
 from academy.page_cache import (
     ENTRY_SECONDS,
+    pages_cache,
     request_pages_generation,
     roles_generation,
     shared_key,
@@ -41,13 +42,13 @@ def nav_links(context):
     links = getattr(request, "_academy_nav_links", None)
     if links is None:
         key = shared_key(request, "nav", site.pk)
-        links = cache.get(key)
+        links = pages_cache().get(key)
         if links is None:
             links = [
                 {"title": page.title, "url": page.get_url(request=request)}
                 for page in site.root_page.get_children().live().in_menu()
             ]
-            cache.set(key, links, ENTRY_SECONDS)
+            pages_cache().set(key, links, ENTRY_SECONDS)
         request._academy_nav_links = links
     return links
 

@@ -2,14 +2,13 @@
 
 from datetime import datetime
 
-from django.core.cache import cache
 from django.db.models import Count, F
 from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
 from academy.models import TraineeProfile, User
-from academy.page_cache import ENTRY_SECONDS, pages_generation
+from academy.page_cache import ENTRY_SECONDS, pages_cache, pages_generation
 from courses.ical import site_absolute_url
 from courses.models import ClassSession, LessonPage
 from enrollments.models import Enrollment, LessonProgress
@@ -40,11 +39,11 @@ def _lesson_counts(*, courses) -> dict[int, int]:
     if not courses:
         return {}
     key = f"academy:pages:{pages_generation()}:lesson-counts"
-    known = cache.get(key) or {}
+    known = pages_cache().get(key) or {}
     missing = [course for course in courses if course.pk not in known]
     if missing:
         known = {**known, **_lesson_counts_read(courses=missing)}
-        cache.set(key, known, ENTRY_SECONDS)
+        pages_cache().set(key, known, ENTRY_SECONDS)
     return {course.pk: known[course.pk] for course in courses}
 
 

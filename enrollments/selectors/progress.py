@@ -42,13 +42,15 @@ def lesson_learning_enrollment(
 def lesson_progress_for_visitor(
     *, lesson: LessonPage, user: User | AnonymousUser
 ) -> LessonProgress | None:
-    """The visitor's progress on the lesson while they may study its course, else None."""
+    """The visitor's progress on the lesson with its enrolment, while that enrolment is in
+    the lesson's course and lets them study, else None; one query."""
     if not user.is_authenticated:
         return None
     return (
         LessonProgress.objects.filter(
             lesson=lesson,
             enrollment__user=user,
+            enrollment__course__path=lesson.path[: -lesson.steplen],
             enrollment__status__in=Enrollment.LEARNING_STATUSES,
         )
         .select_related("enrollment")

@@ -23,6 +23,7 @@ from enrollments.models import (
     TraineeMonthFigures,
 )
 from enrollments.selectors.accounts import relation_label, user_relations
+from enrollments.selectors.notifications import notification_unread_forget
 
 # How much an enrolment has achieved, to choose which of two in one course is kept.
 _STATUS_RANK: dict[str, int] = {
@@ -399,6 +400,7 @@ def account_merge(*, kept: User, merged: User, actor: User) -> AccountMerge:
     merged.save(update_fields=["is_active", "phone", "email"])
     if taken_over:
         kept.save(update_fields=taken_over)
+    notification_unread_forget(kept.pk, merged.pk)
     return AccountMerge.objects.create(
         kept=kept, merged=merged, actor=actor, counts=dict(sorted(counts.items()))
     )

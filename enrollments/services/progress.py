@@ -29,6 +29,7 @@ from enrollments.selectors.progress import (
     TOO_SOON,
     lesson_completion_refusal,
     lesson_learning_enrollment,
+    lesson_progress_for_visitor,
     lesson_time_cap_seconds,
 )
 from enrollments.services.completion import enrollment_completion_evaluate
@@ -76,7 +77,12 @@ def _progress_for_update(
 def lesson_progress_start(
     *, lesson: LessonPage, user: User | AnonymousUser, now: datetime | None = None
 ) -> LessonProgress | None:
-    """Record that an enrolled trainee opened a lesson; others are not recorded."""
+    """Record that an enrolled trainee opened a lesson; others are not recorded.
+
+    A lesson opened before costs one query (its progress row with the enrolment)."""
+    progress = lesson_progress_for_visitor(lesson=lesson, user=user)
+    if progress is not None:
+        return progress
     enrollment = lesson_learning_enrollment(lesson=lesson, user=user)
     if enrollment is None:
         return None

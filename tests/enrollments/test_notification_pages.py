@@ -32,7 +32,12 @@ def notice(user, key="k", title="您已成功报名", link="/learning/", **field
     )
 
 
-def test_the_bell_shows_the_unread_count_for_one_query(client, trainee_user):
+def unread_shown(client) -> str:
+    page = client.get(reverse("enrollments:ledger")).content.decode()
+    return re.search(r'data-unread="(\d+)"', page).group(1)
+
+
+def test_the_bell_shows_the_unread_count_for_one_query_then_from_the_cache(client, trainee_user):
     notice(trainee_user, key="a")
     notice(trainee_user, key="b")
     notice(factories.trainee(), key="a")
@@ -47,7 +52,41 @@ def test_the_bell_shows_the_unread_count_for_one_query(client, trainee_user):
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("enrollments:ledger"))
     bell = [q["sql"] for q in queries.captured_queries if "enrollments_notification" in q["sql"]]
-    assert len(bell) == 1
+    assert bell == []
+
+
+def test_the_cached_count_follows_every_change_of_the_users_notices(client, trainee_user):
+    client.force_login(trainee_user)
+    assert unread_shown(client) == "0"
+    first = notice(trainee_user, key="a")
+    assert unread_shown(client) == "1"
+    notice(trainee_user, key="b")
+    notice(factories.trainee(), key="c")
+    assert unread_shown(client) == "2"
+
+    client.post(reverse("enrollments:notification_open", args=[first.pk]))
+    assert unread_shown(client) == "1"
+    client.post(reverse("enrollments:notifications_read"))
+    assert unread_shown(client) == "0"
+
+    notice(trainee_user, key="d").delete()
+    notice(trainee_user, key="e")
+    assert unread_shown(client) == "1"
+    Notification.objects.get(key="e").delete()
+    assert unread_shown(client) == "0"
+
+
+def test_a_merge_moves_the_count_to_the_kept_account(client, trainee_user, admin_user):
+    from enrollments.services.accounts import account_merge
+
+    other = factories.trainee()
+    notice(other, key="moved")
+    client.force_login(trainee_user)
+    assert unread_shown(client) == "0"
+
+    account_merge(kept=trainee_user, merged=other, actor=admin_user)
+
+    assert unread_shown(client) == "1"
 
 
 def test_anonymous_visitors_get_no_bell_and_no_query(client):

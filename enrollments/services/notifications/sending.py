@@ -20,6 +20,7 @@ from enrollments.selectors.certificates import absolute_url
 from enrollments.selectors.notifications import (
     notification_channel_address,
     notification_channels_for,
+    notification_unread_forget,
 )
 from enrollments.services.jobs import FailureOutcome, JobKind, job_failure_outcome
 
@@ -116,7 +117,9 @@ def notifications_mark_read(
     notices = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         notices = notices.filter(pk__in=list(notification_ids))
-    return notices.update(read_at=now or timezone.now())
+    marked = notices.update(read_at=now or timezone.now())
+    notification_unread_forget(user.pk)
+    return marked
 
 
 def notification_preferences_save(
