@@ -14,6 +14,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from .errors import RuleViolation
+from .learner_version import learners_epoch_bump
 from .models import (
     Organization,
     PhoneCode,
@@ -360,6 +361,8 @@ def organization_map_unlisted(*, name: str, organization: Organization) -> int:
     name = name.strip()
     if not name:
         return 0
-    return TraineeProfile.objects.filter(
+    moved = TraineeProfile.objects.filter(
         organization__isnull=True, unlisted_organization__iexact=name
     ).update(organization=organization, unlisted_organization="")
+    learners_epoch_bump()
+    return moved

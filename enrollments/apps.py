@@ -46,3 +46,33 @@ class EnrollmentsConfig(AppConfig):
 
         for signal in (post_save, post_delete):
             signal.connect(notification_changed, sender=Notification, dispatch_uid="unread")
+        from academy.learner_version import learners_epoch_bump
+        from academy.models import Organization, TraineeProfile
+        from enrollments.models import (
+            Attendance,
+            CalendarFeedToken,
+            Certificate,
+            Enrollment,
+            Evaluation,
+            HourEntry,
+            LessonProgress,
+        )
+        from enrollments.selectors.learner_version import learner_row_deleted, learner_row_saved
+
+        for model in (
+            Enrollment,
+            LessonProgress,
+            Attendance,
+            HourEntry,
+            Certificate,
+            Evaluation,
+            TraineeProfile,
+            CalendarFeedToken,
+        ):
+            label = model._meta.label
+            post_save.connect(learner_row_saved, sender=model, dispatch_uid=f"lv-s-{label}")
+            post_delete.connect(learner_row_deleted, sender=model, dispatch_uid=f"lv-d-{label}")
+        for model in (Organization, ContinuingEducationPolicy):
+            label = model._meta.label
+            post_save.connect(learners_epoch_bump, sender=model, dispatch_uid=f"le-s-{label}")
+            post_delete.connect(learners_epoch_bump, sender=model, dispatch_uid=f"le-d-{label}")

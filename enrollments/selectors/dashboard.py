@@ -1,12 +1,15 @@
 """The trainee's "My learning" page, in a fixed number of queries."""
 
+import time
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Count, F
 from django.db.models.functions import Substr
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from academy.learner_version import learner_version
 from academy.models import TraineeProfile, User
 from academy.page_cache import ENTRY_SECONDS, pages_cache, pages_generation
 from courses.ical import site_absolute_url
@@ -31,6 +34,9 @@ ENROLLMENT_FIELDS = (
     "decision_reason",
 )
 COURSE_FIELDS = ("title", "path", "depth", "url_path", "live", "content_type_id", "locale_id")
+# What only time changes (sessions ending, evaluation windows, the year of the hours) is
+# shown at most this late on a cached dashboard.
+DASHBOARD_WINDOW_SECONDS = 60
 
 
 def _lesson_counts(*, courses) -> dict[int, int]:
@@ -121,3 +127,24 @@ def dashboard_context(*, user: User, now: datetime | None = None) -> dict:
             user=user, now=now, enrollments=every_enrollment
         ),
     }
+
+
+def dashboard_context_cached(*, user: User) -> dict:
+    """``dashboard_context``, kept in the cache until one of the trainee's records changes
+    (``learner_version``), a page or session changes (the pages generation) or the
+    minute ends; per language."""
+    key = ":".join(
+        (
+            "academy:dashboard",
+            str(user.pk),
+            learner_version(user_id=user.pk),
+            str(pages_generation()),
+            translation.get_language() or "",
+            str(int(time.time() // DASHBOARD_WINDOW_SECONDS)),
+        )
+    )
+    context = cache.get(key)
+    if context is None:
+        context = dashboard_context(user=user)
+        cache.set(key, context, 2 * DASHBOARD_WINDOW_SECONDS)
+    return context

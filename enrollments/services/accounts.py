@@ -10,6 +10,7 @@ from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
 from academy.errors import RuleViolation
+from academy.learner_version import learner_version_bump
 from academy.models import TraineeProfile, User
 from enrollments.models import (
     AccountMerge,
@@ -401,6 +402,7 @@ def account_merge(*, kept: User, merged: User, actor: User) -> AccountMerge:
     if taken_over:
         kept.save(update_fields=taken_over)
     notification_unread_forget(kept.pk, merged.pk)
+    learner_version_bump(kept.pk, merged.pk)
     return AccountMerge.objects.create(
         kept=kept, merged=merged, actor=actor, counts=dict(sorted(counts.items()))
     )

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from academy.learner_version import learner_version_bump
 from academy.models import User
 from enrollments.models import CalendarFeedToken
 
@@ -18,6 +19,8 @@ def calendar_feed_token_create(*, user: User) -> CalendarFeedToken:
 
 def calendar_feed_token_revoke(*, user: User) -> int:
     """Stops the trainee's live feed link from working; returns how many were revoked."""
-    return CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(
+    revoked = CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
+    learner_version_bump(user.pk)
+    return revoked

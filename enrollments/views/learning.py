@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from academy.errors import RuleViolation
 from courses.models import CoursePage, LessonPage
 from enrollments.models import Enrollment
-from enrollments.selectors.dashboard import dashboard_context
+from enrollments.selectors.dashboard import dashboard_context_cached
 from enrollments.selectors.progress import lesson_completion_refusal
 from enrollments.services.enrollment import enrollment_enrol, enrollment_withdraw
 from enrollments.services.progress import lesson_progress_beat, lesson_progress_complete
@@ -115,4 +115,6 @@ def lesson_complete(request, lesson_id):
 
 @login_required
 def dashboard(request):
-    return render(request, "enrollments/dashboard.html", dashboard_context(user=request.user))
+    return render(
+        request, "enrollments/dashboard.html", dashboard_context_cached(user=request.user)
+    )

@@ -1,0 +1,45 @@
+"""Saved and deleted rows of a trainee's records move their version
+(``academy.learner_version``); connected in ``EnrollmentsConfig.ready``."""
+
+from academy.learner_version import learner_version_bump, learners_epoch_bump
+from enrollments.models import Enrollment
+
+# Lesson beats only move the time on task, which the dashboard does not show.
+_UNSHOWN_PROGRESS_FIELDS = frozenset({"seconds_on_task", "last_beat_at"})
+
+
+def learner_row_saved(sender, instance, update_fields=None, raw=False, **_signal) -> None:
+    """A row of one of the trainee's records was saved."""
+    if raw:
+        return
+    if (
+        update_fields
+        and sender._meta.label == "enrollments.LessonProgress"
+        and set(update_fields) <= _UNSHOWN_PROGRESS_FIELDS
+    ):
+        return
+    user_id = getattr(instance, "user_id", None)
+    if user_id is None and getattr(instance, "enrollment_id", None) is not None:
+        enrollment = instance._state.fields_cache.get("enrollment")
+        if enrollment is not None:
+            user_id = enrollment.user_id
+        else:
+            user_id = (
+                Enrollment.objects.filter(pk=instance.enrollment_id)
+                .values_list("user_id", flat=True)
+                .first()
+            )
+    if user_id is None:
+        learners_epoch_bump()
+    else:
+        learner_version_bump(user_id)
+
+
+def learner_row_deleted(sender, instance, **_signal) -> None:
+    """A row was deleted: its enrolment may be going too, so without the user at hand
+    every trainee's version moves (deletions are rare)."""
+    user_id = getattr(instance, "user_id", None)
+    if user_id is None:
+        learners_epoch_bump()
+    else:
+        learner_version_bump(user_id)
