@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from io import BytesIO
 
-from reportlab.graphics.barcode import qrencoder
+import segno
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -144,14 +144,14 @@ QR_BORDER = 4  # modules of quiet zone around the code, as ReportLab's widget le
 def draw_qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
     """The QR code of ``url`` in the square of ``size`` at (x, y): its dark modules, each
     row's runs joined, filled as one path (ReportLab's widget makes the code twice and a
-    shape object per run)."""
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(url)
-    code.make()
-    count = code.getModuleCount()
+    shape object per run). Encoded by segno, at error level M or higher where the same
+    size allows, with the mask chosen by the standard's penalty rules."""
+    code = segno.make_qr(url, error="m")
+    matrix = code.matrix
+    count = len(matrix)
     box = size / (count + 2 * QR_BORDER)
     path = canvas.beginPath()
-    for row_number, row in enumerate(code.modules):
+    for row_number, row in enumerate(matrix):
         top = y + size - (row_number + QR_BORDER + 1) * box
         column = 0
         for dark, run in itertools.groupby(row):

@@ -20,6 +20,10 @@ SHARE_FIELD: dict[str, Any] = {
 class Attendance(models.Model):
     """Whether one trainee was at one class session, and how that was recorded."""
 
+    # Wagtail indexes the references of every model with an admin viewset on each save;
+    # these records point at no content an editor looks up, and are written in bulk.
+    wagtail_reference_index_ignore = True
+
     class Status(models.TextChoices):
         PRESENT = "present", _("Present")
         LATE = "late", _("Late")

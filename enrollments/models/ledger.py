@@ -27,6 +27,10 @@ class HourEntry(models.Model):
     corrects through ``corrects``; entries are never edited or deleted.
     """
 
+    # Wagtail indexes the references of every model with an admin viewset on each save;
+    # these records point at no content an editor looks up, and are written in bulk.
+    wagtail_reference_index_ignore = True
+
     class Source(models.TextChoices):
         ONLINE_LESSON = "online_lesson", _("Online lesson")
         CLASSROOM_SESSION = "classroom_session", _("Classroom session")

@@ -43,6 +43,10 @@ def channel_enabled_by_default(*, kind: str, channel: str) -> bool:
 class Notification(models.Model):
     """A notice in the site for one person; ``key`` makes it once per event and recipient."""
 
+    # Wagtail indexes the references of every model with an admin viewset on each save;
+    # these records point at no content an editor looks up, and are written in bulk.
+    wagtail_reference_index_ignore = True
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -85,6 +89,10 @@ class NotificationDelivery(BackgroundJob):
 
     ``job_status`` done means sent; ``address`` is where it went, as it was at the time.
     """
+
+    # Wagtail indexes the references of every model with an admin viewset on each save;
+    # these records point at no content an editor looks up, and are written in bulk.
+    wagtail_reference_index_ignore = True
 
     notification = models.ForeignKey(
         Notification,
