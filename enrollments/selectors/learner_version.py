@@ -4,19 +4,31 @@
 from academy.learner_version import learner_version_bump, learners_epoch_bump
 from enrollments.models import Enrollment
 
-# Lesson beats only move the time on task, which the dashboard does not show.
-_UNSHOWN_PROGRESS_FIELDS = frozenset({"seconds_on_task", "last_beat_at"})
+# Saves of fields the dashboard does not show: a lesson beat's time on task, and a
+# background job's own bookkeeping (a certificate's job status, attempts, error, times).
+_JOB_FIELDS = frozenset(
+    {
+        "job_status",
+        "error",
+        "attempts",
+        "started_at",
+        "finished_at",
+        "last_enqueued_at",
+        "queue_job_id",
+        "updated_at",
+    }
+)
+_UNSHOWN_FIELDS = {
+    "enrollments.LessonProgress": frozenset({"seconds_on_task", "last_beat_at"}),
+    "enrollments.Certificate": _JOB_FIELDS,
+}
 
 
 def learner_row_saved(sender, instance, update_fields=None, raw=False, **_signal) -> None:
     """A row of one of the trainee's records was saved."""
     if raw:
         return
-    if (
-        update_fields
-        and sender._meta.label == "enrollments.LessonProgress"
-        and set(update_fields) <= _UNSHOWN_PROGRESS_FIELDS
-    ):
+    if update_fields and set(update_fields) <= _UNSHOWN_FIELDS.get(sender._meta.label, set()):
         return
     user_id = getattr(instance, "user_id", None)
     if user_id is None and getattr(instance, "enrollment_id", None) is not None:
