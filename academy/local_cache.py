@@ -153,7 +153,3 @@ class LocalFirstCache(BaseCache):
         """Empty this process's memory and the shared cache."""
         self.memory.clear()
         self.shared.clear()
-
-    def forget_local(self) -> None:
-        """Empty this process's memory only."""
-        self.memory.clear()

@@ -345,6 +345,14 @@ def machine() -> dict:
     }
 
 
+# What BENCH_ONLY can run alone, on the main database.
+PARTS = {
+    "exams": lambda env: run_json([PYTHON, "bench/exams.py"], env),
+    "load": load_test,
+    "certificates": certificates,
+}
+
+
 def main() -> dict:
     base = os.environ.get("DATABASE_URL", "")
     if urlparse(base).scheme not in {"postgres", "postgresql"}:
@@ -364,22 +372,11 @@ def main() -> dict:
     }
     only = os.environ.get("BENCH_ONLY", "")
     try:
-        if only == "exams":
+        if only in PARTS:
             report["build"] = build(base, main_name, scale, reuse, media, static)
             env = environment(database_url(base, main_name), media, static)
             run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-            report["exams"] = run_json([PYTHON, "bench/exams.py"], env)
-            return report
-        if only == "load":
-            report["build"] = build(base, main_name, scale, reuse, media, static)
-            env = environment(database_url(base, main_name), media, static)
-            run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-            report["load"] = load_test(env)
-            return report
-        if only == "certificates":
-            report["build"] = build(base, main_name, scale, reuse, media, static)
-            env = environment(database_url(base, main_name), media, static)
-            report["certificates"] = certificates(env)
+            report[only] = PARTS[only](env)
             return report
         small_env = environment(database_url(base, small_name), media, static)
         run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], small_env)
@@ -411,7 +408,7 @@ def main() -> dict:
         report["pages"] = run_json([PYTHON, "bench/pages.py", PAGE_ITERATIONS], env)
         report["load"] = load_test(env)
         log("exams: answers saved under load and marking")
-        report["exams"] = run_json([PYTHON, "bench/exams.py"], env)
+        report["exams"] = PARTS["exams"](env)
         report["database_size"] = measure(env, "dbsize")
         report["exports"] = exports(env, report["database_size"]["attendance_rows"])
         report["certificates"] = certificates(env)

@@ -149,17 +149,7 @@ class Certificate(BackgroundJob):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Issue, revocation and re-issue, with who asked and why; the job's own bookkeeping
     # (attempts, errors, queue stamps) is not part of it.
-    history = HistoricalRecords(
-        excluded_fields=[
-            "error",
-            "attempts",
-            "started_at",
-            "finished_at",
-            "last_enqueued_at",
-            "queue_job_id",
-            "updated_at",
-        ]
-    )
+    history = HistoricalRecords(excluded_fields=[*BackgroundJob.BOOKKEEPING_FIELDS, "updated_at"])
 
     # What the certificate says: issuing writes these fields, verification shows them.
     STATED_FIELDS = (

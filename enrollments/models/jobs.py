@@ -43,6 +43,16 @@ class BackgroundJob(models.Model):
     last_enqueued_at = models.DateTimeField(_("last queued"), null=True, blank=True)
     queue_job_id = models.CharField(_("queue job id"), max_length=100, blank=True)
 
+    # The job's own bookkeeping: how its runs went, not what it made.
+    BOOKKEEPING_FIELDS = (
+        "error",
+        "attempts",
+        "started_at",
+        "finished_at",
+        "last_enqueued_at",
+        "queue_job_id",
+    )
+
     # What the queue calls this row's job: "<prefix>-<key>" (see ``queue_job_key``).
     queue_job_prefix: str = ""
 

@@ -3,21 +3,11 @@
 
 from academy.learner_version import learner_version_bump, learners_epoch_bump
 from enrollments.models import Enrollment
+from enrollments.models.jobs import BackgroundJob
 
 # Saves of fields the dashboard does not show: a lesson beat's time on task, and a
 # background job's own bookkeeping (a certificate's job status, attempts, error, times).
-_JOB_FIELDS = frozenset(
-    {
-        "job_status",
-        "error",
-        "attempts",
-        "started_at",
-        "finished_at",
-        "last_enqueued_at",
-        "queue_job_id",
-        "updated_at",
-    }
-)
+_JOB_FIELDS = frozenset({"job_status", "updated_at", *BackgroundJob.BOOKKEEPING_FIELDS})
 _UNSHOWN_FIELDS = {
     "enrollments.LessonProgress": frozenset({"seconds_on_task", "last_beat_at"}),
     "enrollments.Certificate": _JOB_FIELDS,

@@ -1,5 +1,7 @@
 """The pages cache keeps what never changes under its key in the process's memory."""
 
+import time
+
 import pytest
 from django.core.cache import caches
 from django.test import RequestFactory
@@ -64,7 +66,7 @@ def test_memory_holds_a_bounded_number_of_entries_for_a_bounded_time(shared, mon
     assert cache.get("first") is None
     assert cache.get("third") == "third"
 
-    now = __import__("time").monotonic()
+    now = time.monotonic()
     monkeypatch.setattr("academy.local_cache.time.monotonic", lambda: now + 31)
 
     assert cache.get("third") is None
